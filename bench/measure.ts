@@ -1,0 +1,35 @@
+// A thin wrapper over tinybench: run named tasks, return each one's mean time per call.
+
+import { Bench } from 'tinybench';
+
+export interface Measured {
+  readonly name: string;
+  /** Mean wall time of one call, in nanoseconds. */
+  readonly nsPerCall: number;
+  /** 99th percentile of one call, in nanoseconds. */
+  readonly p99Ns: number;
+  readonly samples: number;
+}
+
+/** Runs each task for about `ms` milliseconds after a warm-up and reports its per-call times. */
+export async function measure(tasks: Record<string, () => void>, ms = 800): Promise<Measured[]> {
+  const bench = new Bench({ time: ms, warmupTime: 200 });
+  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn);
+  await bench.run();
+  return bench.tasks.map((task) => {
+    const result = task.result;
+    if (result.state !== 'completed') throw new Error(`bench task '${task.name}' ended in state ${result.state}`);
+    return {
+      name: task.name,
+      nsPerCall: result.latency.mean * 1e6,
+      p99Ns: (result.latency.p99 ?? result.latency.mean) * 1e6,
+      samples: result.latency.samplesCount,
+    };
+  });
+}
+
+/** Prints rows as an aligned table with a title. */
+export function printTable(title: string, rows: readonly Record<string, string | number>[]): void {
+  console.log(`\n${title}`);
+  console.table(rows);
+}

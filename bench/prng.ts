@@ -1,0 +1,13 @@
+// A seeded PRNG for benchmark inputs (mulberry32): the same workload on every run.
+
+/** Returns a function giving uniform floats in [0, 1) from a 32-bit seed. */
+export function createPrng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,18 @@
+// `npm run bench`: every benchmark of the project, one after another, printing its figures.
+// Pass names to run only some: `npm run bench -- cache`.
+
+import { benchCache } from './cache.ts';
+
+const benches: Record<string, () => Promise<unknown>> = {
+  cache: benchCache,
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in benches));
+if (unknown.length > 0) {
+  console.error(`unknown bench '${unknown.join("', '")}'; valid: ${Object.keys(benches).join(', ')}`);
+  process.exit(2);
+}
+for (const [name, run] of Object.entries(benches)) {
+  if (wanted.length === 0 || wanted.includes(name)) await run();
+}
