@@ -2,9 +2,11 @@
 // Pass names to run only some: `npm run bench -- cache`.
 
 import { benchCache } from './cache.ts';
+import { benchClock } from './clock.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   cache: benchCache,
+  clock: benchClock,
 };
 
 const wanted = process.argv.slice(2);
