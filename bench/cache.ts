@@ -2,6 +2,7 @@
 // allocate + release throughput on a 924-block worker with a shared-prefix mix.
 
 import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import { BlockPool } from '../src/cache/block-pool.ts';
 import { blocksPerWorker, DEFAULT_PROFILE } from '../src/cache/capacity.ts';
 import { ChainHasher, DEFAULT_ROOT, type BlockHash } from '../src/cache/hash.ts';
@@ -88,4 +89,4 @@ export async function benchCache(): Promise<Record<string, number>> {
   return figures;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await benchCache();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await benchCache();

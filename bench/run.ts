@@ -3,10 +3,12 @@
 
 import { benchCache } from './cache.ts';
 import { benchClock } from './clock.ts';
+import { benchRouting } from './routing.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   cache: benchCache,
   clock: benchClock,
+  routing: benchRouting,
 };
 
 const wanted = process.argv.slice(2);

@@ -62,10 +62,19 @@ export class RealtimeClock implements Clock {
 
   /** Schedules `fn` at now() + `ms` virtual ms. Throws `InvalidDelayError` for a bad delay. */
   setTimeout(fn: () => void, ms: number): TimerId {
+    return this.schedule(fn, ms, 'setTimeout');
+  }
+
+  /** Schedules an input at now() + `ms`: after every actor timer due at that instant. */
+  defer(fn: () => void, ms: number): TimerId {
+    return this.schedule(fn, ms, 'defer');
+  }
+
+  private schedule(fn: () => void, ms: number, kind: 'setTimeout' | 'defer'): TimerId {
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new InvalidDelayError(ms);
     // The inner clock shows an earlier time than ours (never a later one): lengthen the delay by
     // the difference so that the timer falls due at our now + ms.
-    const id = this.timers.setTimeout(fn, Math.max(0, this.now() + ms - this.timers.now()));
+    const id = this.timers[kind](fn, Math.max(0, this.now() + ms - this.timers.now()));
     this.arm();
     return id;
   }

@@ -1,8 +1,11 @@
 // The simulation's clock (DESIGN §3.7): XState's `Clock` over a binary min-heap of timers, whose
 // run loop jumps exactly to the next due time. Timers fire in this order:
 //   1. earlier due time first;
-//   2. among timers due at the same time, the one set first (insertion order), including timers
-//      set with delay 0 by a callback of that same instant, which fire after the ones queued.
+//   2. at the same time, actor timers (`setTimeout`, XState's delays) before inputs (`defer`:
+//      submissions and delayed deliveries), so that whatever the actors do at an instant has
+//      happened before anything from outside arrives at that instant;
+//   3. then the one set first (insertion order), including timers set with delay 0 by a callback
+//      of that same instant, which fire after the ones queued.
 // Virtual time never runs backwards, and nothing here reads the host clock.
 // NOTE: not XState's bundled `SimulatedClock`: it hides its next due time, re-sorts every pending
 // timer on each step, and fires a timer late when the loop jumps past its deadline.
@@ -57,14 +60,18 @@ export class RunawayTimersError extends Error {
 /** One scheduled callback; `index` is its slot in the heap, so clearing it is O(log n). */
 interface Timer {
   readonly due: number;
+  /** 0: actor timers; 1: inputs (`defer`), which fire after actor timers of the same instant. */
+  readonly lane: 0 | 1;
   readonly seq: number;
   readonly fn: () => void;
   index: number;
 }
 
-/** Whether `a` fires before `b`: by due time, then by insertion sequence. */
+/** Whether `a` fires before `b`: by due time, then lane, then insertion sequence. */
 function before(a: Timer, b: Timer): boolean {
-  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+  if (a.due !== b.due) return a.due < b.due;
+  if (a.lane !== b.lane) return a.lane < b.lane;
+  return a.seq < b.seq;
 }
 
 export class VirtualClock implements Clock {
@@ -101,9 +108,18 @@ export class VirtualClock implements Clock {
 
   /** Schedules `fn` at now + `ms`. O(log n). Throws `InvalidDelayError` for a bad delay. */
   setTimeout(fn: () => void, ms: number): TimerId {
+    return this.schedule(fn, ms, 0);
+  }
+
+  /** Schedules an input at now + `ms`: it fires after every actor timer due at that instant. */
+  defer(fn: () => void, ms: number): TimerId {
+    return this.schedule(fn, ms, 1);
+  }
+
+  private schedule(fn: () => void, ms: number, lane: 0 | 1): TimerId {
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new InvalidDelayError(ms);
     const seq = ++this.seq;
-    const timer: Timer = { due: this.time + ms, seq, fn, index: this.heap.length };
+    const timer: Timer = { due: this.time + ms, lane, seq, fn, index: this.heap.length };
     this.heap.push(timer);
     this.siftUp(timer.index);
     this.live.set(seq, timer);

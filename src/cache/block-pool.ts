@@ -130,23 +130,7 @@ export class BlockPool {
   allocate(sequence: SequenceId, hashes: readonly BlockHash[], numTokens: number): Allocation | null {
     if (this.sequences.has(sequence)) throw new DuplicateSequenceError(sequence);
     const needed = this.blocksFor(sequence, numTokens, hashes.length);
-
-    // A hash cached past the first miss is still computed, but shares its block (one per hash).
-    if (this.found.length < hashes.length) this.found = new Int32Array(hashes.length * 2);
-    let cached = -1; // leading cached blocks: the index of the first miss
-    let reused = 0;
-    let reclaimed = 0; // reused blocks now at count 0: taking them shrinks the free queue
-    for (let i = 0; i < hashes.length; i++) {
-      const block = this.hashToBlock.get(hashes[i] as BlockHash) ?? -1;
-      this.found[i] = block;
-      if (block >= 0) {
-        reused++;
-        if (this.refCount[block] === 0) reclaimed++;
-      } else if (cached < 0) {
-        cached = i;
-      }
-    }
-    if (cached < 0) cached = hashes.length;
+    const { cached, reused, reclaimed } = this.scan(hashes);
     if (!this.canTake(needed - reused, reclaimed)) return null;
 
     this.openEvent = null;
@@ -172,6 +156,19 @@ export class BlockPool {
     c.queriedBlocks += needed;
     c.hitBlocks += cached;
     return { cachedBlocks: cached, computedBlocks: needed - cached };
+  }
+
+  /** Whether allocate(…, hashes, numTokens) would succeed now (never fits → false); changes nothing. */
+  canAllocate(hashes: readonly BlockHash[], numTokens: number): boolean {
+    const needed = Math.ceil(numTokens / this.blockSize);
+    if (this.capacity !== 'unbounded' && needed > this.capacity) return false;
+    const { reused, reclaimed } = this.scan(hashes);
+    return this.canTake(needed - reused, reclaimed);
+  }
+
+  /** Free blocks (count 0, cached or not); Infinity for an unbounded pool. */
+  freeBlocks(): number {
+    return this.capacity === 'unbounded' ? Infinity : this.free.size;
   }
 
   /**
@@ -299,6 +296,28 @@ export class BlockPool {
       throw new SequenceTooLargeError(sequence, needed, this.capacity);
     }
     return needed;
+  }
+
+  /**
+   * Fills `found` with the cached block of each hashed position (−1 if none). A hash cached past
+   * the first miss is still computed, but shares its block (one block per hash).
+   */
+  private scan(hashes: readonly BlockHash[]): { cached: number; reused: number; reclaimed: number } {
+    if (this.found.length < hashes.length) this.found = new Int32Array(hashes.length * 2);
+    let cached = -1; // leading cached blocks: the index of the first miss
+    let reused = 0;
+    let reclaimed = 0; // reused blocks now at count 0: taking them shrinks the free queue
+    for (let i = 0; i < hashes.length; i++) {
+      const block = this.hashToBlock.get(hashes[i] as BlockHash) ?? -1;
+      this.found[i] = block;
+      if (block >= 0) {
+        reused++;
+        if (this.refCount[block] === 0) reclaimed++;
+      } else if (cached < 0) {
+        cached = i;
+      }
+    }
+    return { cached: cached < 0 ? hashes.length : cached, reused, reclaimed };
   }
 
   /** Whether `fresh` blocks can be taken once `reclaimed` free blocks have been reused. */

@@ -109,11 +109,12 @@ export class ChainHasher {
 
   /**
    * Appends to `hashes` (which must hold the hashes of the first hashes.length blocks of
-   * `tokens`) the hashes of the blocks of `tokens` that are full now; earlier blocks are not
-   * rehashed. Returns how many were appended.
+   * `tokens`) the hashes of the blocks among the first `length` tokens that are full now; earlier
+   * blocks are not rehashed. Returns how many were appended.
    */
-  extend(hashes: BlockHash[], tokens: ArrayLike<number>, keys?: ExtraKeys): number {
-    const full = Math.floor(tokens.length / this.blockSize);
+  extend(hashes: BlockHash[], tokens: ArrayLike<number>, keys?: ExtraKeys, length = tokens.length): number {
+    if (length > tokens.length) throw new RangeError(`length ${length} exceeds the ${tokens.length} tokens given`);
+    const full = Math.floor(length / this.blockSize);
     const from = hashes.length;
     if (from >= full) return 0;
     const [first, rest] = this.scratchFor(keys);

@@ -475,3 +475,36 @@ describe('VirtualClock', () => {
     });
   });
 });
+
+describe('VirtualClock lanes', () => {
+  it('fires actor timers before inputs due at the same instant, whatever the insertion order', () => {
+    const clock = new VirtualClock();
+    const order: string[] = [];
+    clock.defer(() => order.push('input set first'), 10);
+    clock.setTimeout(() => order.push('actor set second'), 10);
+    clock.defer(() => order.push('input set third'), 10);
+    clock.runUntilIdle();
+    expect(order).toEqual(['actor set second', 'input set first', 'input set third']);
+  });
+
+  it('lets an actor react to an input before the next input of that instant', () => {
+    const clock = new VirtualClock();
+    const order: string[] = [];
+    clock.defer(() => {
+      order.push('input 1');
+      clock.setTimeout(() => order.push('reaction to 1'), 0);
+    }, 5);
+    clock.defer(() => order.push('input 2'), 5);
+    clock.runUntilIdle();
+    expect(order).toEqual(['input 1', 'reaction to 1', 'input 2']);
+  });
+
+  it('still orders inputs by due time first', () => {
+    const clock = new VirtualClock();
+    const order: number[] = [];
+    clock.setTimeout(() => order.push(2), 2);
+    clock.defer(() => order.push(1), 1);
+    clock.runUntilIdle();
+    expect(order).toEqual([1, 2]);
+  });
+});

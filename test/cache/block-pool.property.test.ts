@@ -189,9 +189,11 @@ function runAgainstReference(capacity: number | 'unbounded', ops: Op[]): void {
         }
         const expected = ref.allocate(op.id, hashes, numTokens);
         if (expected === 'too large') {
+          expect(pool.canAllocate(hashes, numTokens), where).toBe(false);
           expect(() => pool.allocate(op.id, hashes, numTokens), where).toThrow(SequenceTooLargeError);
           break;
         }
+        expect(pool.canAllocate(hashes, numTokens), where).toBe(expected !== null);
         expect(pool.allocate(op.id, hashes, numTokens), where).toEqual(expected);
         if (expected !== null) live.set(op.id, { letters: op.letters, tail: op.tail });
         break;

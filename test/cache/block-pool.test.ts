@@ -92,6 +92,18 @@ describe('BlockPool', () => {
     pool.checkInvariants();
   });
 
+  it('tells whether an allocation would succeed, without changing anything', () => {
+    const pool = makePool(4);
+    admit(pool, 'held', chain('h', 2));
+    expect(pool.canAllocate(chain('a', 2), 32)).toBe(true);
+    expect(pool.canAllocate(chain('a', 3), 48)).toBe(false);
+    expect(pool.canAllocate([...chain('h', 2), ...chain('a', 2, 2)], 64)).toBe(true); // h0, h1 shared
+    expect(pool.canAllocate([], 5 * BS)).toBe(false); // can never fit
+    expect(pool.freeBlocks()).toBe(2);
+    expect(pool.takeEvents()).toHaveLength(1);
+    expect(makePool('unbounded').freeBlocks()).toBe(Infinity);
+  });
+
   it('counts a reusable free block as available only once', () => {
     const pool = makePool(4);
     admit(pool, 'other', chain('o', 1));

@@ -106,6 +106,14 @@ describe('ChainHasher', () => {
     expect(hashes[0]).toBe(first);
   });
 
+  it('extends over only the first `length` tokens when asked', () => {
+    const all = tokens(64);
+    const hashes: BlockHash[] = [];
+    expect(hasher.extend(hashes, all, undefined, 40)).toBe(2);
+    expect(hashes).toEqual(hasher.hashBlocks(all.slice(0, 40)));
+    expect(() => hasher.extend(hashes, all, undefined, 65)).toThrow('length 65 exceeds the 64 tokens given');
+  });
+
   it('trusts the hashes it is extending: it never recomputes earlier blocks', () => {
     const all = tokens(48);
     const planted = ['f'.repeat(64) as BlockHash];

@@ -1,0 +1,72 @@
+// The message bus: synchronous RxJS Subjects carrying every message of the cluster. The router
+// and the workers talk only through it. A kind of message may be delivered to the actors late
+// (say KV events by 50 ms, to model a router whose view is stale): the delay counts from the
+// message's own time `at`, and delayed deliveries are inputs on the clock, after the actors'
+// timers of their instant. Observers (metrics, apps) see every message at once, undelayed.
+// NOTE: no RxJS time operators here: they would use the host's scheduler; the clock owns time.
+
+import { Subject, filter, type Observable } from 'rxjs';
+import type { Message, MessageOf, MessageType } from '../messages.ts';
+
+/** Delivery delay in ms per message type; absent types are delivered at once. */
+export type DeliveryDelays = Partial<Record<MessageType, number>>;
+
+/** What the bus needs of a clock: the current time and inputs scheduled after actor timers. */
+export interface BusClock {
+  now(): number;
+  defer(fn: () => void, ms: number): unknown;
+}
+
+/** Thrown for a delivery delay that is not a finite number ≥ 0, naming the message type. */
+export class DeliveryDelayError extends RangeError {
+  override readonly name = 'DeliveryDelayError';
+}
+
+export class MessageBus {
+  private readonly published = new Subject<Message>();
+  private readonly delivered = new Subject<Message>();
+  private readonly delays: DeliveryDelays;
+  /** Every message, as soon as it is published (for observers). */
+  readonly messages$: Observable<Message> = this.published.asObservable();
+  /** Every message as the actors receive it, after its type's delivery delay. */
+  readonly deliveries$: Observable<Message> = this.delivered.asObservable();
+
+  constructor(
+    private readonly clock: BusClock,
+    delays: DeliveryDelays = {},
+  ) {
+    for (const [type, ms] of Object.entries(delays)) {
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+        throw new DeliveryDelayError(`delivery delay of ${type} is ${String(ms)}; it must be a finite number of ms ≥ 0`);
+      }
+    }
+    this.delays = { ...delays };
+  }
+
+  /** Shows `message` to observers, and delivers it now or `delay` ms after its time `at`. */
+  publish(message: Message): void {
+    this.published.next(message);
+    const delay = this.delays[message.type];
+    if (delay === undefined || delay === 0) {
+      this.delivered.next(message);
+      return;
+    }
+    const wait = message.at + delay - this.clock.now();
+    // A message published late (a decode segment's earlier step) is delivered at once if its
+    // delivery time is already past; exactly now, it queues behind the inputs of this instant.
+    if (wait < 0) this.delivered.next(message);
+    else this.clock.defer(() => this.delivered.next(message), wait);
+  }
+
+  /** The deliveries of the given types. */
+  deliveriesOf<T extends MessageType>(...types: T[]): Observable<MessageOf<T>> {
+    const wanted = new Set<MessageType>(types);
+    return this.deliveries$.pipe(filter((m): m is MessageOf<T> => wanted.has(m.type)));
+  }
+
+  /** Ends both streams: subscribers complete. */
+  close(): void {
+    this.published.complete();
+    this.delivered.complete();
+  }
+}

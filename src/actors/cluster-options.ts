@@ -1,0 +1,98 @@
+// The options of createCluster, checked as a whole: one error lists every bad field.
+
+import { z } from 'zod';
+import type { CapacityProfile } from '../cache/capacity.ts';
+import type { BlockHash } from '../cache/hash.ts';
+import type { LatencyModel } from '../latency-model.ts';
+import type { MessageType } from '../messages.ts';
+import type { TokenSource } from '../model/token-source.ts';
+import type { ViewMode } from '../routing/router-view.ts';
+import { STRATEGY_NAMES, type StrategyName } from '../routing/strategies.ts';
+import type { Strategy } from '../routing/types.ts';
+import type { InspectionEvent } from 'xstate';
+
+export interface ClusterOptions {
+  /** Number of workers; 4 by default. */
+  readonly workers?: number;
+  /** Model × GPU pairing that sets the block size and the blocks per worker. */
+  readonly profile?: CapacityProfile;
+  /** Blocks per worker, overriding the profile's; 'unbounded' for an oracle cache. */
+  readonly capacity?: number | 'unbounded';
+  /** A built-in strategy by name, or your own function; 'cache-aware' by default. */
+  readonly strategy?: StrategyName | Strategy;
+  /** How the router believes what workers hold: KV events (default) or its own decisions. */
+  readonly view?: ViewMode;
+  /** Overrides of the latency model (5 ms + 2.5 ms per block prefill, 15 ms decode step). */
+  readonly latency?: Partial<LatencyModel>;
+  /** Where decode tokens come from; seeded dummy tokens by default. */
+  readonly tokens?: TokenSource;
+  /** Seed of everything random in the cluster (the default token source). */
+  readonly seed?: number;
+  /** 'virtual' (default): as fast as possible; 'realtime': paced by the wall clock, for watching. */
+  readonly clock?: 'virtual' | 'realtime';
+  /** Virtual ms per wall ms in real-time mode; 1 by default. */
+  readonly speed?: number;
+  /** 'segments' (virtual default): one timed transition per run of steps; 'steps' (real-time default): one per step. */
+  readonly decode?: 'segments' | 'steps';
+  /** Delivery delay in ms per message type, e.g. { 'KV.STORED': 50, 'KV.REMOVED': 50 }. */
+  readonly delays?: Partial<Record<MessageType, number>>;
+  /** Most sequences in a worker's batch; 256 by default. */
+  readonly maxBatch?: number;
+  /** Most tokens (prompt + output) of a request; unlimited by default. */
+  readonly maxContextTokens?: number;
+  /** The value block 0 chains from; a fixed default. */
+  readonly hashRoot?: BlockHash;
+  /** XState inspection of every actor (the Stately inspector's `inspect`). */
+  readonly inspect?: (event: InspectionEvent) => void;
+}
+
+/** Invalid cluster options; the message lists every bad field. */
+export class ClusterConfigError extends Error {
+  override readonly name = 'ClusterConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid cluster options:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const positiveInt = z.number().int().positive();
+const delayMs = z.number().finite().nonnegative();
+
+const schema = z
+  .object({
+    workers: positiveInt.max(4096).optional(),
+    profile: z.custom<CapacityProfile>((v) => typeof v === 'object' && v !== null && 'layers' in v, 'expected a capacity profile').optional(),
+    capacity: z.union([positiveInt, z.literal('unbounded')]).optional(),
+    strategy: z
+      .union([z.enum(STRATEGY_NAMES), z.custom<Strategy>((v) => typeof v === 'function', 'expected a function')], {
+        error: `expected one of ${STRATEGY_NAMES.join(', ')} or a strategy function`,
+      })
+      .optional(),
+    view: z.enum(['events', 'approx']).optional(),
+    latency: z
+      .object({ prefillBaseMs: delayMs.optional(), prefillPerBlockMs: delayMs.optional(), decodeStepMs: z.number().finite().positive().optional() })
+      .strict()
+      .optional(),
+    tokens: z.custom<TokenSource>((v) => typeof v === 'object' && v !== null && typeof (v as TokenSource).next === 'function', 'expected a token source').optional(),
+    seed: z.number().int().optional(),
+    clock: z.enum(['virtual', 'realtime']).optional(),
+    speed: z.number().finite().positive().optional(),
+    decode: z.enum(['segments', 'steps']).optional(),
+    delays: z.record(z.string(), delayMs).optional(),
+    maxBatch: positiveInt.optional(),
+    maxContextTokens: positiveInt.optional(),
+    hashRoot: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters').optional(),
+    inspect: z.custom<(e: InspectionEvent) => void>((v) => typeof v === 'function', 'expected a function').optional(),
+  })
+  .strict();
+
+/** Checks `options`, throwing ClusterConfigError with every problem found. */
+export function validateClusterOptions(options: unknown): ClusterOptions {
+  const result = schema.safeParse(options ?? {});
+  if (result.success) return options as ClusterOptions;
+  throw new ClusterConfigError(
+    result.error.issues.map((issue) => {
+      const where = issue.path.length > 0 ? issue.path.join('.') : 'options';
+      return `${where}: ${issue.message}`;
+    }),
+  );
+}

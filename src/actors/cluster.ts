@@ -1,0 +1,180 @@
+// createCluster: the running system. It spawns one router and N worker actors on one clock, wires
+// them to the bus (each actor's emitted messages are published; deliveries are sent to the actor
+// they concern), and lets an app submit requests, watch every message and run the clock.
+
+import type { Observable } from 'rxjs';
+import { createActor, type Actor } from 'xstate';
+import { BlockPool, type PoolStats, type PoolUsage } from '../cache/block-pool.ts';
+import { DEFAULT_PROFILE, blocksPerWorker } from '../cache/capacity.ts';
+import { ChainHasher } from '../cache/hash.ts';
+import { latencyModel } from '../latency-model.ts';
+import type { Message, RequestId, RequestSpec } from '../messages.ts';
+import { createDummyTokenSource } from '../model/dummy.ts';
+import { RouterCore } from '../machines/router-core.ts';
+import { ROUTER_INPUTS, routerMachine, type RouterEvent } from '../machines/router.machine.ts';
+import { WorkerEngine } from '../machines/worker-engine.ts';
+import { workerMachine } from '../machines/worker.machine.ts';
+import { RouterView } from '../routing/router-view.ts';
+import { createStrategy } from '../routing/strategies.ts';
+import type { WorkerLoad } from '../routing/types.ts';
+import { MessageBus } from './bus.ts';
+import { validateClusterOptions, type ClusterOptions } from './cluster-options.ts';
+import { RealtimeClock } from './realtime-clock.ts';
+import { validateRequest, type RequestInput } from './request-input.ts';
+import { VirtualClock } from './virtual-clock.ts';
+
+export interface WorkerSnapshot {
+  readonly id: number;
+  readonly state: string;
+  readonly waiting: number;
+  readonly prefilling: number;
+  readonly running: number;
+  readonly usage: PoolUsage;
+  readonly stats: PoolStats;
+}
+
+export interface ClusterSnapshot {
+  /** Virtual time in ms. */
+  readonly now: number;
+  readonly router: { readonly routed: number; readonly workers: readonly WorkerLoad[] };
+  readonly workers: readonly WorkerSnapshot[];
+}
+
+export interface RunOptions {
+  /** Stop at this virtual time (ms) even if work remains; run until idle by default. */
+  readonly until?: number;
+}
+
+export interface Cluster {
+  /** Every message of the cluster, as it happens (undelayed), each stamped with its virtual time. */
+  readonly events$: Observable<Message>;
+  readonly workerCount: number;
+  /** Blocks per worker ('unbounded' for an oracle cache). */
+  readonly capacity: number | 'unbounded';
+  /** Virtual time in ms. */
+  now(): number;
+  /** Submits a request at virtual time `at` (now by default); returns its id. */
+  submit(request: RequestInput, at?: number): RequestId;
+  /** Runs the clock until nothing is left to do (or `until`); rejects if an actor failed. */
+  run(options?: RunOptions): Promise<void>;
+  /** Router and worker state, for dashboards and tests. */
+  snapshot(): ClusterSnapshot;
+  /** The XState actors, e.g. for an inspector. */
+  readonly actors: { readonly router: Actor<typeof routerMachine>; readonly workers: readonly Actor<typeof workerMachine>[] };
+  /** Stops every actor and completes events$. */
+  stop(): void;
+}
+
+/** Builds a cluster of a router and `workers` workers on one clock. */
+export function createCluster(options: ClusterOptions = {}): Cluster {
+  validateClusterOptions(options);
+  const workerCount = options.workers ?? 4;
+  const profile = options.profile ?? DEFAULT_PROFILE;
+  const blockSize = profile.tokensPerBlock;
+  const capacity = options.capacity ?? blocksPerWorker(profile);
+  const latency = latencyModel(options.latency);
+  const mode = options.clock ?? 'virtual';
+  const clock = mode === 'virtual' ? new VirtualClock() : new RealtimeClock({ speed: options.speed ?? 1 });
+  const now = () => clock.now();
+  const segmented = (options.decode ?? (mode === 'virtual' ? 'segments' : 'steps')) === 'segments';
+  const tokens = options.tokens ?? createDummyTokenSource({ seed: options.seed ?? 0 });
+  const hasherOptions = { blockSize, ...(options.hashRoot === undefined ? {} : { root: options.hashRoot }) };
+  const bus = new MessageBus(clock, options.delays);
+  const inspect = options.inspect === undefined ? {} : { inspect: options.inspect };
+
+  const engines = Array.from(
+    { length: workerCount },
+    (_, id) =>
+      new WorkerEngine({
+        id,
+        pool: new BlockPool({ capacity, blockSize }),
+        hasher: new ChainHasher(hasherOptions),
+        latency,
+        tokens,
+        now,
+        stepsPerSegment: segmented ? Infinity : 1,
+        ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
+        ...(options.maxContextTokens === undefined ? {} : { maxContextTokens: options.maxContextTokens }),
+      }),
+  );
+  const strategy = typeof options.strategy === 'function' ? options.strategy : createStrategy(options.strategy ?? 'cache-aware');
+  const view = new RouterView({ workers: workerCount, mode: options.view ?? 'events', latency, blockSize });
+  const core = new RouterCore({ view, strategy, hasher: new ChainHasher(hasherOptions), now });
+
+  const failures: unknown[] = [];
+  const onError = { error: (error: unknown) => failures.push(error) };
+  const workers = engines.map((engine, id) =>
+    createActor(workerMachine, { id: `worker-${id}`, input: { engine }, clock, ...inspect }),
+  );
+  const router = createActor(routerMachine, { id: 'router', input: { core }, clock, ...inspect });
+  router.on('*', (message) => bus.publish(message));
+  router.subscribe(onError);
+  for (const worker of workers) {
+    worker.on('*', (message) => bus.publish(message));
+    worker.subscribe(onError);
+  }
+  const routerInputs = new Set<string>(ROUTER_INPUTS);
+  bus.deliveries$.subscribe((message) => {
+    if (message.type === 'REQUEST.ROUTED') workers[message.decision.workerId]?.send(message);
+    else if (routerInputs.has(message.type)) router.send(message as RouterEvent);
+  });
+  router.start();
+  for (const [id, worker] of workers.entries()) {
+    worker.start();
+    bus.publish({ type: 'WORKER.UP', at: now(), workerId: id, capacity });
+  }
+
+  // Before the router decides, the workers' decode segments catch up with the present, so the
+  // KV events of steps already over are on the bus (see WorkerEngine.sync).
+  const syncWorkers = segmented && (options.view ?? 'events') === 'events';
+  const ids = new Set<RequestId>();
+  let nextId = 1;
+
+  return {
+    events$: bus.messages$,
+    workerCount,
+    capacity,
+    now,
+    actors: { router, workers },
+    submit(input: RequestInput, at = now()): RequestId {
+      const id = input.id ?? `r${nextId++}`;
+      if (ids.has(id)) throw new RangeError(`request id '${id}' was already submitted; ids must be unique`);
+      if (!Number.isFinite(at) || at < now()) {
+        throw new RangeError(`cannot submit request '${id}' at ${at} ms: the clock shows ${now()} ms, and time never runs backwards`);
+      }
+      const request: RequestSpec = validateRequest({ ...input, id });
+      ids.add(id);
+      clock.defer(() => {
+        if (syncWorkers) {
+          for (const [w, engine] of engines.entries()) if (engine.hasStepsDue()) workers[w]!.send({ type: 'ENGINE.SYNC' });
+        }
+        bus.publish({ type: 'REQUEST.SUBMITTED', at: now(), request });
+      }, at - now());
+      return id;
+    },
+    async run(runOptions: RunOptions = {}): Promise<void> {
+      if (clock instanceof VirtualClock) clock.runUntilIdle(runOptions.until === undefined ? {} : { until: runOptions.until });
+      else await clock.whenIdle();
+      if (failures.length > 0) throw failures[0];
+    },
+    snapshot(): ClusterSnapshot {
+      const t = now();
+      return {
+        now: t,
+        router: { routed: core.routedCount, workers: view.loads(t) },
+        workers: engines.map((engine, id) => ({
+          id,
+          state: JSON.stringify(workers[id]!.getSnapshot().value),
+          ...engine.load(),
+          usage: engine.pool.usage(),
+          stats: engine.pool.stats(),
+        })),
+      };
+    },
+    stop(): void {
+      for (const actor of [router, ...workers]) actor.stop();
+      if (clock instanceof RealtimeClock) clock.stop();
+      bus.close();
+    },
+  };
+}

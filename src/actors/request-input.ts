@@ -1,0 +1,43 @@
+// A request as an app submits it, checked before it enters the cluster.
+
+import type { RequestSpec } from '../messages.ts';
+
+export interface RequestInput {
+  /** Unique id; generated ('r1', 'r2', …) when absent. */
+  readonly id?: string;
+  /** Prompt token ids: integers in [0, 2^32). */
+  readonly prompt: readonly number[];
+  /** Most tokens to generate (≥ 1). */
+  readonly maxTokens: number;
+  readonly tenant?: string;
+  readonly adapter?: string;
+  readonly ignoreEos?: boolean;
+}
+
+/** A submitted request that cannot be served as given; the message names the field. */
+export class InvalidRequestError extends RangeError {
+  override readonly name = 'InvalidRequestError';
+}
+
+/** The request as a RequestSpec, or InvalidRequestError naming every bad field. */
+export function validateRequest(input: RequestInput & { id: string }): RequestSpec {
+  const problems: string[] = [];
+  if (!Array.isArray(input.prompt) || input.prompt.length === 0) {
+    problems.push('prompt: expected a non-empty array of token ids');
+  } else {
+    const bad = input.prompt.findIndex((t) => !Number.isInteger(t) || t < 0 || t > 0xffffffff);
+    if (bad >= 0) problems.push(`prompt[${bad}]: ${String(input.prompt[bad])} is not a token id (an integer in [0, 4294967295])`);
+  }
+  if (!Number.isInteger(input.maxTokens) || input.maxTokens < 1) {
+    problems.push(`maxTokens: ${String(input.maxTokens)} is not a positive integer`);
+  }
+  if (problems.length > 0) throw new InvalidRequestError(`request '${input.id}': ${problems.join('; ')}`);
+  return {
+    id: input.id,
+    prompt: input.prompt,
+    maxTokens: input.maxTokens,
+    ...(input.tenant === undefined ? {} : { tenant: input.tenant }),
+    ...(input.adapter === undefined ? {} : { adapter: input.adapter }),
+    ...(input.ignoreEos === undefined ? {} : { ignoreEos: input.ignoreEos }),
+  };
+}

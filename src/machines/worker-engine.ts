@@ -1,0 +1,464 @@
+// The rules of one worker's engine (DESIGN §3.4), as plain methods over its block pool. The
+// worker machine decides *when* (states, timers); this class decides *what* happens in a step.
+//
+//   prefill step: admit waiting requests in arrival order while blocks and the batch allow;
+//                 lasts prefillBaseMs + prefillPerBlockMs × Σ blocks to compute.
+//   decode step:  every running sequence gets one token; lasts decodeStepMs. At the end of the
+//                 step each sequence first takes a slot for its token (no free block → the most
+//                 recently admitted sequence is preempted), then gets the token; blocks that fill
+//                 are hashed and registered; sequences at their last token complete.
+//
+// A decode *segment* is a run of steps with nothing in it that changes the batch: it ends at the
+// earliest completion (maximum tokens or end-of-text), at the first step that may lack a block,
+// or at the step boundary after an arrival that could be admitted. Steps are processed one by
+// one with their own times whether a segment holds one step or many, so both give the same
+// results; `sync()` processes the steps already over, so that what they announce is on the bus
+// before anything else happens at that time.
+
+import type { BlockPool } from '../cache/block-pool.ts';
+import type { BlockHash, ChainHasher } from '../cache/hash.ts';
+import { decodeMs, prefillMs, type LatencyModel } from '../latency-model.ts';
+import type { EngineState, Message, RequestRouted, RequestSpec, WorkerId } from '../messages.ts';
+import type { TokenSource } from '../model/token-source.ts';
+
+export interface WorkerEngineOptions {
+  readonly id: WorkerId;
+  readonly pool: BlockPool;
+  readonly hasher: ChainHasher;
+  readonly latency: LatencyModel;
+  readonly tokens: TokenSource;
+  /** Virtual time in ms: the cluster's clock. */
+  readonly now: () => number;
+  /** Most sequences prefilling or running at once (vLLM's max_num_seqs); 256 by default. */
+  readonly maxBatch?: number;
+  /** Most tokens (prompt + output) of one request; unlimited by default. */
+  readonly maxContextTokens?: number;
+  /** Most decode steps in one segment: Infinity (virtual time) or 1 (step by step). */
+  readonly stepsPerSegment?: number;
+}
+
+/** A request on this worker. Its token array doubles as the token source's view of it. */
+interface Sequence {
+  readonly spec: RequestSpec;
+  readonly requestId: string;
+  /** The prompt, then the generated tokens, then tokens computed ahead and not yet emitted. */
+  readonly tokens: number[];
+  /** Hashes of the full blocks among the prompt and the generated tokens. */
+  readonly hashes: BlockHash[];
+  readonly promptTokens: number;
+  generated: number;
+  /** Tokens emitted since the last REQUEST.TOKENS message, and the time of the first. */
+  pending: number[];
+  pendingAt: number;
+}
+
+interface Segment {
+  readonly start: number;
+  /** Steps in the segment; an arrival may shorten it, never below `done`. */
+  steps: number;
+  /** Steps processed so far. */
+  done: number;
+}
+
+export class WorkerEngine {
+  readonly id: WorkerId;
+  readonly pool: BlockPool;
+  private readonly hasher: ChainHasher;
+  private readonly latency: LatencyModel;
+  private readonly source: TokenSource;
+  private readonly now: () => number;
+  private readonly maxBatch: number;
+  private readonly maxContextTokens: number;
+  private readonly stepsPerSegment: number;
+  private readonly waiting: Sequence[] = [];
+  private prefilling: Sequence[] = [];
+  private readonly running: Sequence[] = [];
+  private prefillStartedAt = -1;
+  /** Blocks the current prefill step computes. */
+  private prefillBlocks = 0;
+  private prefillEndsAt = 0;
+  private segment: Segment | null = null;
+  // A worker starts idle (announced by WORKER.UP): XState defers a machine's initial entry actions
+  // past the resolution of its `publish`, so an announcement there would wait for the next event.
+  private announced: EngineState = 'idle';
+  private outbox: Message[] = [];
+
+  constructor(options: WorkerEngineOptions) {
+    this.id = options.id;
+    this.pool = options.pool;
+    this.hasher = options.hasher;
+    this.latency = options.latency;
+    this.source = options.tokens;
+    this.now = options.now;
+    this.maxBatch = options.maxBatch ?? 256;
+    this.maxContextTokens = options.maxContextTokens ?? Infinity;
+    this.stepsPerSegment = options.stepsPerSegment ?? Infinity;
+    if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) {
+      throw new RangeError(`maxBatch is ${this.maxBatch}; it must be a positive integer`);
+    }
+    if (!(this.stepsPerSegment >= 1)) throw new RangeError(`stepsPerSegment is ${this.stepsPerSegment}; it must be ≥ 1`);
+  }
+
+  /** Messages produced since the last call, in order; the engine forgets them. */
+  takeMessages(): Message[] {
+    const out = this.outbox;
+    this.outbox = [];
+    return out;
+  }
+
+  /** Counts for snapshots and tests. */
+  load(): { readonly waiting: number; readonly prefilling: number; readonly running: number } {
+    return { waiting: this.waiting.length, prefilling: this.prefilling.length, running: this.running.length };
+  }
+
+  /** Announces the engine state if it changed. */
+  enter(state: EngineState): void {
+    if (state === this.announced) return;
+    this.announced = state;
+    this.outbox.push({
+      type: 'WORKER.STATE',
+      at: this.now(),
+      workerId: this.id,
+      state,
+      running: this.running.length,
+      waiting: this.waiting.length,
+    });
+  }
+
+  /** Queues a routed request, or rejects it at once if it can never run here. */
+  accept(message: RequestRouted): void {
+    const { request, hashes } = message;
+    const rejection = this.rejection(request);
+    if (rejection !== null) {
+      this.outbox.push({ type: 'REQUEST.REJECTED', at: this.now(), requestId: request.id, workerId: this.id, ...rejection });
+      return;
+    }
+    this.waiting.push({
+      spec: request,
+      requestId: request.id,
+      tokens: request.prompt.slice(),
+      hashes: hashes.slice(),
+      promptTokens: request.prompt.length,
+      generated: 0,
+      pending: [],
+      pendingAt: 0,
+    });
+  }
+
+  /** Whether the request of `message` would be admitted at once if it arrived now. */
+  wouldAdmitAtOnce(message: RequestRouted): boolean {
+    return (
+      this.waiting.length === 0 &&
+      this.batchSize() < this.maxBatch &&
+      this.rejection(message.request) === null &&
+      this.pool.canAllocate(message.hashes, message.request.prompt.length)
+    );
+  }
+
+  /** Whether the first waiting request fits now (FCFS: nobody overtakes it). */
+  canStartPrefill(): boolean {
+    const head = this.waiting[0];
+    return (
+      head !== undefined &&
+      this.batchSize() < this.maxBatch &&
+      this.pool.canAllocate(head.hashes, head.promptTokens + head.generated)
+    );
+  }
+
+  hasRunning(): boolean {
+    return this.running.length > 0;
+  }
+
+  /** Admits waiting requests in order while they fit; the step's length follows their blocks. */
+  startPrefill(): void {
+    this.prefillStartedAt = this.now();
+    this.prefillBlocks = 0;
+    this.admitWaiting();
+  }
+
+  /** Whether the current prefill step started at this very instant (so it can still take more). */
+  prefillJustStarted(): boolean {
+    return this.prefillStartedAt === this.now() && this.prefilling.length > 0;
+  }
+
+  /** Adds the requests that arrived at the step's first instant to the step, lengthening it. */
+  joinPrefill(): void {
+    this.admitWaiting();
+  }
+
+  private admitWaiting(): void {
+    const now = this.now();
+    let computed = this.prefillBlocks;
+    while (this.waiting.length > 0 && this.batchSize() < this.maxBatch) {
+      const seq = this.waiting[0] as Sequence;
+      const numTokens = seq.promptTokens + seq.generated;
+      const allocation = this.pool.allocate(seq.requestId, seq.hashes, numTokens);
+      if (allocation === null) break;
+      this.waiting.shift();
+      this.prefilling.push(seq);
+      computed += allocation.computedBlocks;
+      this.outbox.push({
+        type: 'REQUEST.ADMITTED',
+        at: now,
+        requestId: seq.requestId,
+        workerId: this.id,
+        cachedBlocks: allocation.cachedBlocks,
+        computedBlocks: allocation.computedBlocks,
+        promptTokens: numTokens,
+      });
+      this.publishKv(now);
+    }
+    this.prefillBlocks = computed;
+    this.prefillEndsAt = this.prefillStartedAt + prefillMs(this.latency, computed);
+  }
+
+  /** Virtual ms until the current prefill step ends. */
+  prefillRemainingMs(): number {
+    return Math.max(0, this.prefillEndsAt - this.now());
+  }
+
+  /** The prefill step is over: its sequences join the running batch. */
+  finishPrefill(): void {
+    const now = this.now();
+    for (const seq of this.prefilling) {
+      this.outbox.push({ type: 'REQUEST.PREFILLED', at: now, requestId: seq.requestId, workerId: this.id });
+      this.running.push(seq);
+    }
+    this.prefilling = [];
+  }
+
+  /** Plans the next decode segment from now and computes its tokens ahead. */
+  startSegment(): void {
+    const bs = this.pool.blockSize;
+    let steps = this.stepsPerSegment;
+    for (const seq of this.running) steps = Math.min(steps, seq.spec.maxTokens - seq.generated);
+    steps = Math.min(steps, this.firstShortageStep(steps));
+    steps = this.computeTokensAhead(steps);
+    if (steps < 1 || !Number.isFinite(steps)) throw new Error(`worker ${this.id}: planned a segment of ${steps} steps (block size ${bs})`);
+    this.segment = { start: this.now(), steps, done: 0 };
+  }
+
+  /** Virtual ms until the current segment ends. */
+  segmentRemainingMs(): number {
+    const s = this.requireSegment('segmentRemainingMs');
+    return Math.max(0, s.start + decodeMs(this.latency, s.steps) - this.now());
+  }
+
+  /** Whether steps of the current segment are over but not processed yet (see `sync`). */
+  hasStepsDue(): boolean {
+    const s = this.segment;
+    return s !== null && this.stepsOverBy(s) > s.done;
+  }
+
+  /** Processes the steps of the segment that are already over, except its last. */
+  sync(): void {
+    const s = this.segment;
+    if (s === null) return;
+    const over = this.stepsOverBy(s);
+    if (over > s.done) this.processSteps(s, over);
+  }
+
+  /** An admittable request arrived: end the segment at the next step boundary. */
+  cutSegment(): void {
+    const s = this.requireSegment('cutSegment');
+    const elapsed = this.now() - s.start;
+    const boundary = Math.ceil(elapsed / this.latency.decodeStepMs - 1e-9);
+    s.steps = Math.max(s.done, Math.min(s.steps, boundary));
+  }
+
+  /** The segment's timer fired: process its remaining steps. */
+  finishSegment(): void {
+    const s = this.requireSegment('finishSegment');
+    this.processSteps(s, s.steps);
+    this.segment = null;
+  }
+
+  private batchSize(): number {
+    return this.running.length + this.prefilling.length;
+  }
+
+  private rejection(request: RequestSpec): { code: 'too-large' | 'context-limit'; reason: string } | null {
+    const capacity = this.pool.capacity;
+    const bs = this.pool.blockSize;
+    const prompt = request.prompt.length;
+    const total = prompt + request.maxTokens;
+    if (total > this.maxContextTokens) {
+      return {
+        code: 'context-limit',
+        reason: `prompt ${prompt} + max tokens ${request.maxTokens} = ${total} tokens exceed the context limit of ${this.maxContextTokens}`,
+      };
+    }
+    if (capacity === 'unbounded') return null;
+    const promptBlocks = Math.ceil(prompt / bs);
+    if (promptBlocks + 1 > capacity) {
+      return { code: 'too-large', reason: `prompt needs ${promptBlocks} blocks + 1 to grow; a worker has ${capacity}` };
+    }
+    const totalBlocks = Math.ceil(total / bs);
+    if (totalBlocks > capacity) {
+      return {
+        code: 'too-large',
+        reason: `prompt ${prompt} + max tokens ${request.maxTokens} need ${totalBlocks} blocks; a worker has ${capacity}`,
+      };
+    }
+    return null;
+  }
+
+  /**
+   * The first step at which the running sequences may need more new blocks than are free now.
+   * A sequence holding n tokens needs a new block for the token of step j when (n + j − 1) is a
+   * multiple of the block size: at steps f, f + bs, f + 2·bs, … with f = (−n mod bs) + 1.
+   */
+  private firstShortageStep(limit: number): number {
+    const free = this.pool.freeBlocks();
+    if (free === Infinity) return Infinity;
+    const bs = this.pool.blockSize;
+    const demand = (j: number): number => {
+      let blocks = 0;
+      for (const seq of this.running) {
+        const n = seq.promptTokens + seq.generated;
+        const first = ((bs - (n % bs)) % bs) + 1;
+        if (j >= first) blocks += Math.floor((j - first) / bs) + 1;
+      }
+      return blocks;
+    };
+    const cap = Number.isFinite(limit) ? limit : Infinity;
+    if (cap !== Infinity && demand(cap) <= free) return Infinity;
+    // Smallest j with demand(j) > free; demand grows by ≥ 1 every bs steps, so hi is finite.
+    let lo = 1;
+    let hi = cap !== Infinity ? cap : (free + 1) * bs;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (demand(mid) > free) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /** Makes sure every running sequence has its next `steps` tokens; returns `steps`, cut at end-of-text. */
+  private computeTokensAhead(steps: number): number {
+    const eos = this.source.eosTokenId;
+    const batch: Sequence[] = [];
+    for (let j = 1; j <= steps; j++) {
+      batch.length = 0;
+      for (const seq of this.running) {
+        const have = seq.tokens.length - seq.promptTokens - seq.generated;
+        if (have < j) batch.push(seq);
+      }
+      if (batch.length > 0) {
+        const next = this.source.next(batch);
+        if (next.length !== batch.length) {
+          throw new Error(`token source '${this.source.name}' returned ${next.length} tokens for a batch of ${batch.length}`);
+        }
+        for (let i = 0; i < batch.length; i++) (batch[i] as Sequence).tokens.push(next[i] as number);
+      }
+      if (eos !== null) {
+        for (const seq of this.running) {
+          if (!seq.spec.ignoreEos && seq.tokens[seq.promptTokens + seq.generated + j - 1] === eos) steps = j;
+        }
+      }
+    }
+    return steps;
+  }
+
+  /** Steps of `s` whose end is at or before now, never its last (the timer processes that). */
+  private stepsOverBy(s: Segment): number {
+    const over = Math.floor((this.now() - s.start) / this.latency.decodeStepMs + 1e-9);
+    return Math.min(over, s.steps - 1);
+  }
+
+  private processSteps(s: Segment, upTo: number): void {
+    for (let j = s.done + 1; j <= upTo; j++) this.processStep(s.start + decodeMs(this.latency, j));
+    s.done = Math.max(s.done, upTo);
+    for (const seq of this.running) this.flushTokens(seq);
+  }
+
+  /** The end of one decode step at virtual time `at`. */
+  private processStep(at: number): void {
+    const running = this.running;
+    // 1. A slot for every sequence's token; on a shortage the most recently admitted goes back.
+    for (let i = 0; i < running.length; i++) {
+      const seq = running[i] as Sequence;
+      const n = seq.promptTokens + seq.generated;
+      while (!this.pool.extend(seq.requestId, n + 1, seq.hashes)) {
+        const victim = running.pop() as Sequence;
+        this.preempt(victim, at);
+        if (victim === seq) break;
+      }
+    }
+    this.publishKv(at);
+    // 2. Every remaining sequence gets its token; full blocks are hashed and registered.
+    const eos = this.source.eosTokenId;
+    let finished = 0;
+    for (const seq of running) {
+      const n = seq.promptTokens + seq.generated;
+      const token = seq.tokens[n] as number;
+      seq.generated++;
+      if (seq.pending.length === 0) seq.pendingAt = at;
+      seq.pending.push(token);
+      if (this.hasher.extend(seq.hashes, seq.tokens, seq.spec, n + 1) > 0) {
+        this.pool.extend(seq.requestId, n + 1, seq.hashes);
+      }
+      if (seq.generated >= seq.spec.maxTokens || (token === eos && !seq.spec.ignoreEos)) finished++;
+    }
+    this.publishKv(at);
+    // 3. Sequences at their last token complete, in admission order.
+    if (finished === 0) return;
+    let kept = 0;
+    for (const seq of running) {
+      const last = seq.tokens[seq.promptTokens + seq.generated - 1];
+      const byLength = seq.generated >= seq.spec.maxTokens;
+      if (byLength || (last === eos && !seq.spec.ignoreEos)) this.complete(seq, at, byLength ? 'length' : 'eos');
+      else running[kept++] = seq;
+    }
+    running.length = kept;
+  }
+
+  private complete(seq: Sequence, at: number, finish: 'length' | 'eos'): void {
+    this.flushTokens(seq);
+    this.pool.release(seq.requestId);
+    this.source.release?.(seq.requestId);
+    this.outbox.push({
+      type: 'REQUEST.COMPLETED',
+      at,
+      requestId: seq.requestId,
+      workerId: this.id,
+      outputTokens: seq.generated,
+      finish,
+    });
+  }
+
+  private preempt(seq: Sequence, at: number): void {
+    this.flushTokens(seq);
+    this.pool.release(seq.requestId);
+    this.waiting.unshift(seq);
+    this.outbox.push({ type: 'REQUEST.PREEMPTED', at, requestId: seq.requestId, workerId: this.id });
+  }
+
+  private flushTokens(seq: Sequence): void {
+    if (seq.pending.length === 0) return;
+    this.outbox.push({
+      type: 'REQUEST.TOKENS',
+      at: seq.pendingAt,
+      requestId: seq.requestId,
+      workerId: this.id,
+      tokens: seq.pending,
+      stepMs: this.latency.decodeStepMs,
+      offset: seq.generated - seq.pending.length,
+    });
+    seq.pending = [];
+  }
+
+  /** Turns the pool's KV events into bus messages stamped `at`. */
+  private publishKv(at: number): void {
+    for (const e of this.pool.takeEvents()) {
+      if (e.type === 'stored') this.outbox.push({ type: 'KV.STORED', at, workerId: this.id, parent: e.parent, hashes: e.hashes });
+      else if (e.type === 'removed') this.outbox.push({ type: 'KV.REMOVED', at, workerId: this.id, hashes: e.hashes });
+      else this.outbox.push({ type: 'KV.CLEARED', at, workerId: this.id });
+    }
+  }
+
+  private requireSegment(method: string): Segment {
+    if (this.segment === null) throw new Error(`worker ${this.id}: ${method}() outside a decode segment`);
+    return this.segment;
+  }
+}

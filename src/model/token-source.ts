@@ -1,0 +1,26 @@
+// Where decode tokens come from (DESIGN §3.8). A worker asks for one next token for every running
+// sequence of a decode step; how the source makes them (a model, a seeded PRNG) is its own affair.
+// Tokens never change virtual time: only the latency model does.
+
+import type { RequestId } from '../messages.ts';
+
+/** A running sequence as a token source sees it. */
+export interface SequenceTokens {
+  readonly requestId: RequestId;
+  /** The prompt followed by every token generated so far. */
+  readonly tokens: readonly number[];
+}
+
+export interface TokenSource {
+  /** Shown in results and errors, e.g. 'dummy' or 'tiny-gpt2'. */
+  readonly name: string;
+  /** The end-of-text token, or null if the source never ends a sequence by itself. */
+  readonly eosTokenId: number | null;
+  /**
+   * The next token of each sequence, in order. A sequence's tokens must depend on that sequence
+   * alone, never on the rest of the batch, so that batching and step grouping change nothing.
+   */
+  next(batch: readonly SequenceTokens[]): readonly number[];
+  /** The sequence ended or was preempted: state kept for it may go. */
+  release?(requestId: RequestId): void;
+}

@@ -1,0 +1,27 @@
+// Small factories shared by the routing tests.
+
+import type { BlockHash } from '../../src/cache/hash.ts';
+import type { RouteRequest, RoutingContext, WorkerLoad } from '../../src/routing/types.ts';
+
+/** Readable stand-ins for chained hashes: chain('a', 3) → a0, a1, a2. */
+export const chain = (name: string, n: number, from = 0): BlockHash[] =>
+  Array.from({ length: n }, (_, i) => `${name}${from + i}` as BlockHash);
+
+/** A request of full 16-token blocks with these hashes. */
+export const makeRequest = (id: string, hashes: BlockHash[], maxTokens = 100): RouteRequest => ({
+  id,
+  hashes,
+  promptTokens: hashes.length * 16,
+  maxTokens,
+});
+
+/** Worker loads from partial rows; ids are the row indexes, alive by default. */
+export const makeWorkers = (rows: Partial<Omit<WorkerLoad, 'id'>>[]): WorkerLoad[] =>
+  rows.map((row, id) => ({ id, alive: true, inFlight: 0, sent: 0, outstandingMs: 0, ...row }));
+
+/** A context over these loads; `matched` defaults to 0 everywhere. */
+export const makeContext = (workers: WorkerLoad[], matched: number[] = workers.map(() => 0), now = 0): RoutingContext => ({
+  now,
+  workers,
+  matched,
+});
