@@ -11,7 +11,7 @@ import { latencyModel } from '../latency-model.ts';
 import type { Message, RequestId, RequestSpec } from '../messages.ts';
 import { createDummyTokenSource } from '../model/dummy.ts';
 import { RouterCore } from '../machines/router-core.ts';
-import { ROUTER_INPUTS, routerMachine, type RouterEvent } from '../machines/router.machine.ts';
+import { routerMachine } from '../machines/router.machine.ts';
 import { WorkerEngine } from '../machines/worker-engine.ts';
 import { workerMachine } from '../machines/worker.machine.ts';
 import { RouterView } from '../routing/router-view.ts';
@@ -80,6 +80,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   const tokens = options.tokens ?? createDummyTokenSource({ seed: options.seed ?? 0 });
   const hasherOptions = { blockSize, ...(options.hashRoot === undefined ? {} : { root: options.hashRoot }) };
   const bus = new MessageBus(clock, options.delays);
+  const publish = (message: Message) => bus.publish(message);
   const inspect = options.inspect === undefined ? {} : { inspect: options.inspect };
 
   const engines = Array.from(
@@ -92,6 +93,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
         latency,
         tokens,
         now,
+        publish,
         stepsPerSegment: segmented ? Infinity : 1,
         ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
         ...(options.maxContextTokens === undefined ? {} : { maxContextTokens: options.maxContextTokens }),
@@ -99,7 +101,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   );
   const strategy = typeof options.strategy === 'function' ? options.strategy : createStrategy(options.strategy ?? 'cache-aware');
   const view = new RouterView({ workers: workerCount, mode: options.view ?? 'events', latency, blockSize });
-  const core = new RouterCore({ view, strategy, hasher: new ChainHasher(hasherOptions), now });
+  const core = new RouterCore({ view, strategy, hasher: new ChainHasher(hasherOptions), now, publish });
 
   const failures: unknown[] = [];
   const onError = { error: (error: unknown) => failures.push(error) };
@@ -107,16 +109,21 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     createActor(workerMachine, { id: `worker-${id}`, input: { engine }, clock, ...inspect }),
   );
   const router = createActor(routerMachine, { id: 'router', input: { core }, clock, ...inspect });
-  router.on('*', (message) => bus.publish(message));
   router.subscribe(onError);
-  for (const worker of workers) {
-    worker.on('*', (message) => bus.publish(message));
-    worker.subscribe(onError);
-  }
-  const routerInputs = new Set<string>(ROUTER_INPUTS);
+  for (const worker of workers) worker.subscribe(onError);
   bus.deliveries$.subscribe((message) => {
-    if (message.type === 'REQUEST.ROUTED') workers[message.decision.workerId]?.send(message);
-    else if (routerInputs.has(message.type)) router.send(message as RouterEvent);
+    switch (message.type) {
+      case 'REQUEST.ROUTED':
+        workers[message.decision.workerId]?.send(message);
+        break;
+      case 'REQUEST.SUBMITTED':
+      case 'WORKER.UP':
+      case 'WORKER.DOWN':
+        router.send(message);
+        break;
+      default:
+        core.observe(message); // KV events and lifecycle: the view's own feed (see RouterEvent)
+    }
   });
   router.start();
   for (const [id, worker] of workers.entries()) {
@@ -146,7 +153,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       ids.add(id);
       clock.defer(() => {
         if (syncWorkers) {
-          for (const [w, engine] of engines.entries()) if (engine.hasStepsDue()) workers[w]!.send({ type: 'ENGINE.SYNC' });
+          for (const engine of engines) if (engine.hasKvEventsDue()) engine.sync();
         }
         bus.publish({ type: 'REQUEST.SUBMITTED', at: now(), request });
       }, at - now());
@@ -154,7 +161,10 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     },
     async run(runOptions: RunOptions = {}): Promise<void> {
       if (clock instanceof VirtualClock) clock.runUntilIdle(runOptions.until === undefined ? {} : { until: runOptions.until });
-      else await clock.whenIdle();
+      else {
+        clock.begin();
+        await clock.whenIdle();
+      }
       if (failures.length > 0) throw failures[0];
     },
     snapshot(): ClusterSnapshot {

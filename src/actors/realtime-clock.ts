@@ -1,5 +1,6 @@
 // XState's `Clock` paced by the wall clock, for live runs and the inspector (DESIGN §3.7):
-//   virtual now = start + (wall ms since construction) × speed.
+//   virtual now = start + (wall ms since start()) × speed.
+// Until start() the clock stands at `start`: timers may be set (a run's submissions) but none fires.
 // Timers fire in VirtualClock's order (due time, then insertion), each once virtual now ≥ its due
 // time. One real `setTimeout` is armed for the earliest timer; it is re-armed when an earlier timer
 // arrives or when it wakes early. The only file under src/ that reads the host clock.
@@ -23,7 +24,8 @@ const MAX_REAL_DELAY_MS = 2 ** 31 - 1;
 export class RealtimeClock implements Clock {
   readonly speed: number;
   private readonly start: number;
-  private readonly wallStart: number;
+  /** Wall time (performance.now()) at start(); undefined before. */
+  private wallStart: number | undefined;
   /** Holds the timers in firing order. Its own time lags ours: it is moved to our now at each wake. */
   private readonly timers: VirtualClock;
   /** The one real timer, armed for `armedFor` (virtual ms); undefined when nothing is pending. */
@@ -42,12 +44,23 @@ export class RealtimeClock implements Clock {
     this.speed = speed;
     this.start = options.start ?? 0;
     this.timers = new VirtualClock({ start: this.start });
-    this.wallStart = performance.now();
   }
 
-  /** Virtual time in ms: start + wall time elapsed since construction × speed. */
+  /** Starts pacing: virtual time runs from now on and due timers fire. Idempotent. */
+  begin(): void {
+    if (this.wallStart !== undefined) return;
+    this.wallStart = performance.now();
+    this.arm();
+  }
+
+  /**
+   * Virtual time in ms: while a timer fires, exactly its due time (so a run's virtual times are
+   * the same as under VirtualClock, however late the host wakes); otherwise start + wall time
+   * elapsed since construction × speed, never less than the last timer fired.
+   */
   now(): number {
-    return this.start + (performance.now() - this.wallStart) * this.speed;
+    if (this.flushing || this.wallStart === undefined) return this.timers.now();
+    return Math.max(this.timers.now(), this.start + (performance.now() - this.wallStart) * this.speed);
   }
 
   /** Timers set and neither fired nor cleared. */
@@ -114,9 +127,13 @@ export class RealtimeClock implements Clock {
     const now = this.now();
     // Fire only what is due by `now`: a wake a little early (Node's timers round to whole ms)
     // fires nothing and re-arms for the remainder.
+    if (next > now) {
+      this.arm();
+      return;
+    }
     this.flushing = true;
     try {
-      if (next <= now) this.timers.advanceTo(now);
+      this.timers.advanceTo(now);
     } finally {
       this.flushing = false;
       this.arm();
@@ -125,7 +142,7 @@ export class RealtimeClock implements Clock {
 
   /** Arms the real timer for the earliest pending timer, or settles `whenIdle` when none is left. */
   private arm(): void {
-    if (this.flushing || this.stopped) return;
+    if (this.flushing || this.stopped || this.wallStart === undefined) return;
     const next = this.timers.nextDue();
     if (next === undefined) {
       this.disarm();

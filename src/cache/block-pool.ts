@@ -78,13 +78,18 @@ export class BlockPool {
   private readonly sequences = new Map<SequenceId, Sequence>();
   private readonly released = new RecentIds<SequenceId>(RECENTLY_RELEASED);
   private events: KvCacheEvent[] = [];
-  // The event the current operation may still append to; null between operations.
+  // The last event, while takeEvents() has not handed it out: a removal appends to a removal, a
+  // stored block to a stored run whose last hash is its parent, even across operations.
   private openEvent: { type: 'stored' | 'removed'; hashes: BlockHash[] } | null = null;
   private numBlocks = 0;
   private cachedCount = 0;
   private counters = { queriedTokens: 0, hitTokens: 0, queriedBlocks: 0, hitBlocks: 0, storedBlocks: 0, evictions: 0 };
-  // Scratch for allocate(): the cached block at each hashed position, or −1.
+  // Results of the last scan(): the cached block at each hashed position (or −1), the leading
+  // cached blocks, the cached blocks anywhere, and those of them at count 0.
   private found = new Int32Array(64);
+  private scanCached = 0;
+  private scanReused = 0;
+  private scanReclaimed = 0;
 
   constructor(options: BlockPoolOptions) {
     const { capacity } = options;
@@ -130,10 +135,10 @@ export class BlockPool {
   allocate(sequence: SequenceId, hashes: readonly BlockHash[], numTokens: number): Allocation | null {
     if (this.sequences.has(sequence)) throw new DuplicateSequenceError(sequence);
     const needed = this.blocksFor(sequence, numTokens, hashes.length);
-    const { cached, reused, reclaimed } = this.scan(hashes);
+    this.scan(hashes);
+    const { scanCached: cached, scanReused: reused, scanReclaimed: reclaimed } = this;
     if (!this.canTake(needed - reused, reclaimed)) return null;
 
-    this.openEvent = null;
     const blocks: number[] = new Array<number>(needed);
     // Touch every reused block before taking fresh ones, so that no eviction takes them.
     for (let i = 0; i < hashes.length; i++) {
@@ -162,8 +167,8 @@ export class BlockPool {
   canAllocate(hashes: readonly BlockHash[], numTokens: number): boolean {
     const needed = Math.ceil(numTokens / this.blockSize);
     if (this.capacity !== 'unbounded' && needed > this.capacity) return false;
-    const { reused, reclaimed } = this.scan(hashes);
-    return this.canTake(needed - reused, reclaimed);
+    this.scan(hashes);
+    return this.canTake(needed - this.scanReused, this.scanReclaimed);
   }
 
   /** Free blocks (count 0, cached or not); Infinity for an unbounded pool. */
@@ -185,7 +190,6 @@ export class BlockPool {
     const grow = needed - seq.blocks.length;
     if (grow > 0 && !this.canTake(grow, 0)) return false;
 
-    this.openEvent = null;
     for (let i = 0; i < grow; i++) seq.blocks.push(this.takeFresh());
     seq.numTokens = numTokens;
     for (let i = seq.registered; i < hashes.length; i++) {
@@ -299,14 +303,15 @@ export class BlockPool {
   }
 
   /**
-   * Fills `found` with the cached block of each hashed position (−1 if none). A hash cached past
-   * the first miss is still computed, but shares its block (one block per hash).
+   * Fills `found` with the cached block of each hashed position (−1 if none), and the scan*
+   * fields with what allocating would reuse. A hash cached past the first miss is still
+   * computed, but shares its block (one block per hash).
    */
-  private scan(hashes: readonly BlockHash[]): { cached: number; reused: number; reclaimed: number } {
+  private scan(hashes: readonly BlockHash[]): void {
     if (this.found.length < hashes.length) this.found = new Int32Array(hashes.length * 2);
-    let cached = -1; // leading cached blocks: the index of the first miss
+    let cached = -1;
     let reused = 0;
-    let reclaimed = 0; // reused blocks now at count 0: taking them shrinks the free queue
+    let reclaimed = 0;
     for (let i = 0; i < hashes.length; i++) {
       const block = this.hashToBlock.get(hashes[i] as BlockHash) ?? -1;
       this.found[i] = block;
@@ -317,7 +322,9 @@ export class BlockPool {
         cached = i;
       }
     }
-    return { cached: cached < 0 ? hashes.length : cached, reused, reclaimed };
+    this.scanCached = cached < 0 ? hashes.length : cached;
+    this.scanReused = reused;
+    this.scanReclaimed = reclaimed;
   }
 
   /** Whether `fresh` blocks can be taken once `reclaimed` free blocks have been reused. */

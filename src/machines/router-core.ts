@@ -14,6 +14,8 @@ export interface RouterCoreOptions {
   readonly strategy: Strategy;
   readonly hasher: ChainHasher;
   readonly now: () => number;
+  /** Where the router's decisions go (the bus). */
+  readonly publish: (message: Message) => void;
 }
 
 export class RouterCore {
@@ -21,6 +23,7 @@ export class RouterCore {
   private readonly strategy: Strategy;
   private readonly hasher: ChainHasher;
   private readonly now: () => number;
+  private readonly publish: (message: Message) => void;
   private routed = 0;
 
   constructor(options: RouterCoreOptions) {
@@ -28,6 +31,7 @@ export class RouterCore {
     this.strategy = options.strategy;
     this.hasher = options.hasher;
     this.now = options.now;
+    this.publish = options.publish;
   }
 
   /** Requests routed so far. */
@@ -35,8 +39,12 @@ export class RouterCore {
     return this.routed;
   }
 
-  /** Decides where a submitted request goes: the REQUEST.ROUTED to publish, or a rejection. */
-  route(message: RequestSubmitted): RequestRouted | RequestRejected {
+  /** Decides where a submitted request goes, and publishes the decision (or a rejection). */
+  route(message: RequestSubmitted): void {
+    this.publish(this.decide(message));
+  }
+
+  private decide(message: RequestSubmitted): RequestRouted | RequestRejected {
     const now = this.now();
     const spec = message.request;
     const hashes = this.hasher.hashBlocks(spec.prompt, spec);

@@ -1,8 +1,8 @@
 // The router as a statechart: one state, `routing`, in which every submitted request is decided
 // at once (routing takes no virtual time) and every other message updates the view.
 
-import { enqueueActions, setup } from 'xstate';
-import type { KvMessage, Message, RequestSubmitted, WorkerDown, WorkerUp } from '../messages.ts';
+import { setup } from 'xstate';
+import type { RequestSubmitted, WorkerDown, WorkerUp } from '../messages.ts';
 import type { RouterCore } from './router-core.ts';
 
 export interface RouterInput {
@@ -14,36 +14,24 @@ export interface RouterContext {
   readonly core: RouterCore;
 }
 
-/** Lifecycle messages that change the router's estimate of a worker's load. */
-export type LoadMessage = Extract<Message, { type: 'REQUEST.PREFILLED' | 'REQUEST.COMPLETED' | 'REQUEST.REJECTED' | 'REQUEST.FAILED' }>;
-
-export type RouterEvent = RequestSubmitted | KvMessage | LoadMessage | WorkerUp | WorkerDown;
-
-/** Message types the router receives from the bus. */
-export const ROUTER_INPUTS: readonly RouterEvent['type'][] = [
-  'REQUEST.SUBMITTED',
-  'KV.STORED',
-  'KV.REMOVED',
-  'KV.CLEARED',
-  'REQUEST.PREFILLED',
-  'REQUEST.COMPLETED',
-  'REQUEST.REJECTED',
-  'REQUEST.FAILED',
-  'WORKER.UP',
-  'WORKER.DOWN',
-];
+/**
+ * The router steps only for what changes its behaviour: a request to decide, a worker coming or
+ * going. KV events and request lifecycle messages feed its view straight from the bus (see
+ * RouterCore.observe), as Dynamo's indexer is fed beside its scheduler: there are dozens of them
+ * per request, and an actor step each would cost more than the whole decision.
+ */
+export type RouterEvent = RequestSubmitted | WorkerUp | WorkerDown;
 
 export const routerMachine = setup({
   types: {
     context: {} as RouterContext,
     input: {} as RouterInput,
     events: {} as RouterEvent,
-    emitted: {} as Message,
   },
   actions: {
-    route: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type === 'REQUEST.SUBMITTED') enqueue.emit(context.core.route(event));
-    }),
+    route: ({ context, event }) => {
+      if (event.type === 'REQUEST.SUBMITTED') context.core.route(event);
+    },
     observe: ({ context, event }) => context.core.observe(event),
   },
 }).createMachine({
@@ -54,13 +42,6 @@ export const routerMachine = setup({
     routing: {
       on: {
         'REQUEST.SUBMITTED': { actions: 'route' },
-        'KV.STORED': { actions: 'observe' },
-        'KV.REMOVED': { actions: 'observe' },
-        'KV.CLEARED': { actions: 'observe' },
-        'REQUEST.PREFILLED': { actions: 'observe' },
-        'REQUEST.COMPLETED': { actions: 'observe' },
-        'REQUEST.REJECTED': { actions: 'observe' },
-        'REQUEST.FAILED': { actions: 'observe' },
         'WORKER.UP': { actions: 'observe' },
         'WORKER.DOWN': { actions: 'observe' },
       },

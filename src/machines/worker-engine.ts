@@ -29,6 +29,8 @@ export interface WorkerEngineOptions {
   readonly tokens: TokenSource;
   /** Virtual time in ms: the cluster's clock. */
   readonly now: () => number;
+  /** Where the engine's messages go (the bus); called synchronously as things happen. */
+  readonly publish: (message: Message) => void;
   /** Most sequences prefilling or running at once (vLLM's max_num_seqs); 256 by default. */
   readonly maxBatch?: number;
   /** Most tokens (prompt + output) of one request; unlimited by default. */
@@ -78,10 +80,9 @@ export class WorkerEngine {
   private prefillBlocks = 0;
   private prefillEndsAt = 0;
   private segment: Segment | null = null;
-  // A worker starts idle (announced by WORKER.UP): XState defers a machine's initial entry actions
-  // past the resolution of its `publish`, so an announcement there would wait for the next event.
+  // A worker starts idle; WORKER.UP announces that.
   private announced: EngineState = 'idle';
-  private outbox: Message[] = [];
+  private readonly publish: (message: Message) => void;
 
   constructor(options: WorkerEngineOptions) {
     this.id = options.id;
@@ -90,6 +91,7 @@ export class WorkerEngine {
     this.latency = options.latency;
     this.source = options.tokens;
     this.now = options.now;
+    this.publish = options.publish;
     this.maxBatch = options.maxBatch ?? 256;
     this.maxContextTokens = options.maxContextTokens ?? Infinity;
     this.stepsPerSegment = options.stepsPerSegment ?? Infinity;
@@ -97,13 +99,6 @@ export class WorkerEngine {
       throw new RangeError(`maxBatch is ${this.maxBatch}; it must be a positive integer`);
     }
     if (!(this.stepsPerSegment >= 1)) throw new RangeError(`stepsPerSegment is ${this.stepsPerSegment}; it must be ≥ 1`);
-  }
-
-  /** Messages produced since the last call, in order; the engine forgets them. */
-  takeMessages(): Message[] {
-    const out = this.outbox;
-    this.outbox = [];
-    return out;
   }
 
   /** Counts for snapshots and tests. */
@@ -115,7 +110,7 @@ export class WorkerEngine {
   enter(state: EngineState): void {
     if (state === this.announced) return;
     this.announced = state;
-    this.outbox.push({
+    this.publish({
       type: 'WORKER.STATE',
       at: this.now(),
       workerId: this.id,
@@ -130,7 +125,7 @@ export class WorkerEngine {
     const { request, hashes } = message;
     const rejection = this.rejection(request);
     if (rejection !== null) {
-      this.outbox.push({ type: 'REQUEST.REJECTED', at: this.now(), requestId: request.id, workerId: this.id, ...rejection });
+      this.publish({ type: 'REQUEST.REJECTED', at: this.now(), requestId: request.id, workerId: this.id, ...rejection });
       return;
     }
     this.waiting.push({
@@ -169,8 +164,12 @@ export class WorkerEngine {
     return this.running.length > 0;
   }
 
-  /** Admits waiting requests in order while they fit; the step's length follows their blocks. */
+  /**
+   * Starts a prefill step: admits waiting requests in order while they fit; the step's length
+   * follows their blocks. Within a step already started (its state re-entered), does nothing.
+   */
   startPrefill(): void {
+    if (this.prefilling.length > 0) return;
     this.prefillStartedAt = this.now();
     this.prefillBlocks = 0;
     this.admitWaiting();
@@ -197,7 +196,7 @@ export class WorkerEngine {
       this.waiting.shift();
       this.prefilling.push(seq);
       computed += allocation.computedBlocks;
-      this.outbox.push({
+      this.publish({
         type: 'REQUEST.ADMITTED',
         at: now,
         requestId: seq.requestId,
@@ -221,14 +220,18 @@ export class WorkerEngine {
   finishPrefill(): void {
     const now = this.now();
     for (const seq of this.prefilling) {
-      this.outbox.push({ type: 'REQUEST.PREFILLED', at: now, requestId: seq.requestId, workerId: this.id });
+      this.publish({ type: 'REQUEST.PREFILLED', at: now, requestId: seq.requestId, workerId: this.id });
       this.running.push(seq);
     }
     this.prefilling = [];
   }
 
-  /** Plans the next decode segment from now and computes its tokens ahead. */
+  /**
+   * Plans the next decode segment from now and computes its tokens ahead. Within a segment
+   * already planned (its state re-entered after a cut), does nothing.
+   */
   startSegment(): void {
+    if (this.segment !== null) return;
     const bs = this.pool.blockSize;
     let steps = this.stepsPerSegment;
     for (const seq of this.running) steps = Math.min(steps, seq.spec.maxTokens - seq.generated);
@@ -244,13 +247,30 @@ export class WorkerEngine {
     return Math.max(0, s.start + decodeMs(this.latency, s.steps) - this.now());
   }
 
-  /** Whether steps of the current segment are over but not processed yet (see `sync`). */
-  hasStepsDue(): boolean {
+  /**
+   * Whether steps of the current segment are over, not processed yet, and announce KV events
+   * (a block fills, or a new block is taken and may evict): only then does `sync` matter to the
+   * router. A sequence holding n tokens first takes a block at step 1 if n is a multiple of the
+   * block size, and first fills one at step bs − (n mod bs) otherwise.
+   */
+  hasKvEventsDue(): boolean {
     const s = this.segment;
-    return s !== null && this.stepsOverBy(s) > s.done;
+    if (s === null) return false;
+    const due = this.stepsOverBy(s) - s.done;
+    if (due <= 0) return false;
+    const bs = this.pool.blockSize;
+    for (const seq of this.running) {
+      const r = (seq.promptTokens + seq.generated) % bs;
+      if ((r === 0 ? 1 : bs - r) <= due) return true;
+    }
+    return false;
   }
 
-  /** Processes the steps of the segment that are already over, except its last. */
+  /**
+   * Processes the steps of the segment that are already over, except its last. Their outcome was
+   * fixed when the segment was planned, so processing them now rather than at the segment's end
+   * changes no result: it only puts what they announce on the bus at the right time.
+   */
   sync(): void {
     const s = this.segment;
     if (s === null) return;
@@ -337,19 +357,26 @@ export class WorkerEngine {
   /** Makes sure every running sequence has its next `steps` tokens; returns `steps`, cut at end-of-text. */
   private computeTokensAhead(steps: number): number {
     const eos = this.source.eosTokenId;
+    let ahead = Infinity; // the fewest tokens any running sequence has computed ahead
+    for (const seq of this.running) ahead = Math.min(ahead, seq.tokens.length - seq.promptTokens - seq.generated);
     const batch: Sequence[] = [];
     for (let j = 1; j <= steps; j++) {
-      batch.length = 0;
-      for (const seq of this.running) {
-        const have = seq.tokens.length - seq.promptTokens - seq.generated;
-        if (have < j) batch.push(seq);
-      }
-      if (batch.length > 0) {
-        const next = this.source.next(batch);
-        if (next.length !== batch.length) {
-          throw new Error(`token source '${this.source.name}' returned ${next.length} tokens for a batch of ${batch.length}`);
+      let need: Sequence[] = this.running;
+      if (ahead > 0) {
+        // Some sequences may have their j-th token already (computed for a segment that was cut).
+        batch.length = 0;
+        for (const seq of this.running) {
+          if (seq.tokens.length - seq.promptTokens - seq.generated < j) batch.push(seq);
         }
-        for (let i = 0; i < batch.length; i++) (batch[i] as Sequence).tokens.push(next[i] as number);
+        need = batch;
+      }
+      const batchSizeBefore = need.length;
+      if (batchSizeBefore > 0) {
+        const next = this.source.next(need);
+        if (next.length !== need.length) {
+          throw new Error(`token source '${this.source.name}' returned ${next.length} tokens for a batch of ${need.length}`);
+        }
+        for (let i = 0; i < need.length; i++) (need[i] as Sequence).tokens.push(next[i] as number);
       }
       if (eos !== null) {
         for (const seq of this.running) {
@@ -369,7 +396,8 @@ export class WorkerEngine {
   private processSteps(s: Segment, upTo: number): void {
     for (let j = s.done + 1; j <= upTo; j++) this.processStep(s.start + decodeMs(this.latency, j));
     s.done = Math.max(s.done, upTo);
-    for (const seq of this.running) this.flushTokens(seq);
+    // A sync leaves tokens pending: one REQUEST.TOKENS per sequence per segment is enough.
+    if (s.done === s.steps) for (const seq of this.running) this.flushTokens(seq);
   }
 
   /** The end of one decode step at virtual time `at`. */
@@ -379,6 +407,7 @@ export class WorkerEngine {
     for (let i = 0; i < running.length; i++) {
       const seq = running[i] as Sequence;
       const n = seq.promptTokens + seq.generated;
+      if (n % this.pool.blockSize !== 0) continue; // its last block has room for the token
       while (!this.pool.extend(seq.requestId, n + 1, seq.hashes)) {
         const victim = running.pop() as Sequence;
         this.preempt(victim, at);
@@ -395,7 +424,8 @@ export class WorkerEngine {
       seq.generated++;
       if (seq.pending.length === 0) seq.pendingAt = at;
       seq.pending.push(token);
-      if (this.hasher.extend(seq.hashes, seq.tokens, seq.spec, n + 1) > 0) {
+      if ((n + 1) % this.pool.blockSize === 0) {
+        this.hasher.extend(seq.hashes, seq.tokens, seq.spec, n + 1); // the token fills a block
         this.pool.extend(seq.requestId, n + 1, seq.hashes);
       }
       if (seq.generated >= seq.spec.maxTokens || (token === eos && !seq.spec.ignoreEos)) finished++;
@@ -417,7 +447,7 @@ export class WorkerEngine {
     this.flushTokens(seq);
     this.pool.release(seq.requestId);
     this.source.release?.(seq.requestId);
-    this.outbox.push({
+    this.publish({
       type: 'REQUEST.COMPLETED',
       at,
       requestId: seq.requestId,
@@ -431,12 +461,12 @@ export class WorkerEngine {
     this.flushTokens(seq);
     this.pool.release(seq.requestId);
     this.waiting.unshift(seq);
-    this.outbox.push({ type: 'REQUEST.PREEMPTED', at, requestId: seq.requestId, workerId: this.id });
+    this.publish({ type: 'REQUEST.PREEMPTED', at, requestId: seq.requestId, workerId: this.id });
   }
 
   private flushTokens(seq: Sequence): void {
     if (seq.pending.length === 0) return;
-    this.outbox.push({
+    this.publish({
       type: 'REQUEST.TOKENS',
       at: seq.pendingAt,
       requestId: seq.requestId,
@@ -451,9 +481,9 @@ export class WorkerEngine {
   /** Turns the pool's KV events into bus messages stamped `at`. */
   private publishKv(at: number): void {
     for (const e of this.pool.takeEvents()) {
-      if (e.type === 'stored') this.outbox.push({ type: 'KV.STORED', at, workerId: this.id, parent: e.parent, hashes: e.hashes });
-      else if (e.type === 'removed') this.outbox.push({ type: 'KV.REMOVED', at, workerId: this.id, hashes: e.hashes });
-      else this.outbox.push({ type: 'KV.CLEARED', at, workerId: this.id });
+      if (e.type === 'stored') this.publish({ type: 'KV.STORED', at, workerId: this.id, parent: e.parent, hashes: e.hashes });
+      else if (e.type === 'removed') this.publish({ type: 'KV.REMOVED', at, workerId: this.id, hashes: e.hashes });
+      else this.publish({ type: 'KV.CLEARED', at, workerId: this.id });
     }
   }
 

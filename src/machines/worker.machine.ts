@@ -1,9 +1,11 @@
 // The worker as a statechart: idle → prefill → decode, each step a timed transition whose delay
 // comes from the latency model (through WorkerEngine). The machine says when things happen; the
-// engine says what happens; every message goes out through XState's `emit`.
+// engine says what happens and publishes its messages to the bus as they happen.
+// NOTE: not XState's `emit`: a request makes dozens of messages, and an emit action each cost
+// more than the engine's work; the engine gets the bus's publish function instead.
 
-import { enqueueActions, setup } from 'xstate';
-import type { Message, RequestRouted } from '../messages.ts';
+import { setup } from 'xstate';
+import type { RequestRouted } from '../messages.ts';
 import type { WorkerEngine } from './worker-engine.ts';
 
 export interface WorkerInput {
@@ -15,25 +17,18 @@ export interface WorkerContext {
   readonly engine: WorkerEngine;
 }
 
-/** Process the steps of the current decode segment that are already over (see WorkerEngine.sync). */
-export interface EngineSync {
-  readonly type: 'ENGINE.SYNC';
-}
-
-export type WorkerEvent = RequestRouted | EngineSync;
+export type WorkerEvent = RequestRouted;
 
 export const workerMachine = setup({
   types: {
     context: {} as WorkerContext,
     input: {} as WorkerInput,
     events: {} as WorkerEvent,
-    emitted: {} as Message,
   },
   actions: {
-    accept: ({ context, event }) => {
-      if (event.type === 'REQUEST.ROUTED') context.engine.accept(event);
-    },
+    accept: ({ context, event }) => context.engine.accept(event),
     enterIdle: ({ context }) => context.engine.enter('idle'),
+    // Entry actions of the timed states run again on re-entry: the engine then keeps its step.
     startPrefill: ({ context }) => {
       context.engine.enter('prefill');
       context.engine.startPrefill();
@@ -45,19 +40,13 @@ export const workerMachine = setup({
       context.engine.startSegment();
     },
     cutSegment: ({ context }) => context.engine.cutSegment(),
-    sync: ({ context }) => context.engine.sync(),
     finishSegment: ({ context }) => context.engine.finishSegment(),
-    // Runs last in every transition that can produce messages.
-    publish: enqueueActions(({ context, enqueue }) => {
-      for (const message of context.engine.takeMessages()) enqueue.emit(message);
-    }),
   },
   guards: {
     canStartPrefill: ({ context }) => context.engine.canStartPrefill(),
     hasRunning: ({ context }) => context.engine.hasRunning(),
-    admitsAtOnce: ({ context, event }) => event.type === 'REQUEST.ROUTED' && context.engine.wouldAdmitAtOnce(event),
-    joinsPrefillStep: ({ context, event }) =>
-      event.type === 'REQUEST.ROUTED' && context.engine.prefillJustStarted() && context.engine.wouldAdmitAtOnce(event),
+    admitsAtOnce: ({ context, event }) => context.engine.wouldAdmitAtOnce(event),
+    joinsPrefillStep: ({ context, event }) => context.engine.prefillJustStarted() && context.engine.wouldAdmitAtOnce(event),
   },
   delays: {
     prefillStep: ({ context }) => context.engine.prefillRemainingMs(),
@@ -69,12 +58,16 @@ export const workerMachine = setup({
   initial: 'idle',
   states: {
     idle: {
-      entry: ['enterIdle', 'publish'],
+      entry: 'enterIdle',
       on: {
-        'REQUEST.ROUTED': { target: 'choosing', actions: ['accept', 'publish'] },
+        'REQUEST.ROUTED': [
+          { guard: 'admitsAtOnce', target: 'prefill', actions: 'accept' },
+          { actions: 'accept' }, // rejected: it can never run here
+        ],
       },
     },
-    // Between steps: prefill goes first when the first waiting request fits.
+    // Between steps (after the step's actions ran): prefill goes first when the first waiting
+    // request fits, then decode while anything runs.
     choosing: {
       always: [
         { guard: 'canStartPrefill', target: 'prefill' },
@@ -82,41 +75,32 @@ export const workerMachine = setup({
         { target: 'idle' },
       ],
     },
+    // A timed step. Re-entering on an arrival re-arms the timer: a request arriving at the very
+    // instant the step starts joins it (it was waiting at its start); the engine keeps its step.
     prefill: {
-      entry: ['startPrefill', 'publish'],
-      initial: 'computing',
-      states: {
-        computing: {
-          after: {
-            prefillStep: { target: '#worker.choosing', actions: ['finishPrefill', 'publish'] },
-          },
-          on: {
-            'REQUEST.ROUTED': [
-              // Requests arriving at the very instant the step starts are waiting at its start.
-              { guard: 'joinsPrefillStep', target: 'computing', reenter: true, actions: ['accept', 'joinPrefill', 'publish'] },
-              { actions: ['accept', 'publish'] },
-            ],
-          },
-        },
+      entry: 'startPrefill',
+      after: {
+        prefillStep: { target: 'choosing', actions: 'finishPrefill' },
+      },
+      on: {
+        'REQUEST.ROUTED': [
+          { guard: 'joinsPrefillStep', target: 'prefill', reenter: true, actions: ['accept', 'joinPrefill'] },
+          { actions: 'accept' },
+        ],
       },
     },
+    // A decode segment. Re-entering on an admittable arrival re-arms the timer at the boundary
+    // where the engine cut the segment; the engine keeps the segment it already planned.
     decode: {
-      entry: ['startSegment', 'publish'],
-      initial: 'stepping',
-      states: {
-        stepping: {
-          after: {
-            segmentEnd: { target: '#worker.choosing', actions: ['finishSegment', 'publish'] },
-          },
-          on: {
-            'REQUEST.ROUTED': [
-              // Re-entering `stepping` (not `decode`) re-arms its timer at the new segment end.
-              { guard: 'admitsAtOnce', target: 'stepping', reenter: true, actions: ['accept', 'cutSegment', 'publish'] },
-              { actions: ['accept', 'publish'] },
-            ],
-            'ENGINE.SYNC': { actions: ['sync', 'publish'] },
-          },
-        },
+      entry: 'startSegment',
+      after: {
+        segmentEnd: { target: 'choosing', actions: 'finishSegment' },
+      },
+      on: {
+        'REQUEST.ROUTED': [
+          { guard: 'admitsAtOnce', target: 'decode', reenter: true, actions: ['accept', 'cutSegment'] },
+          { actions: 'accept' },
+        ],
       },
     },
   },

@@ -8,9 +8,10 @@ import { InvalidDelayError } from '../../src/actors/virtual-clock.ts';
 
 const clocks: RealtimeClock[] = [];
 /** A fast clock (1,000 virtual ms per wall ms), stopped after each test. */
-function makeClock(speed = 1_000): RealtimeClock {
+function makeClock(speed = 1_000, begin = true): RealtimeClock {
   const clock = new RealtimeClock({ speed });
   clocks.push(clock);
+  if (begin) clock.begin();
   return clock;
 }
 afterEach(() => {
@@ -18,6 +19,29 @@ afterEach(() => {
 });
 
 describe('RealtimeClock', () => {
+  it('stands still and fires nothing until begin()', async () => {
+    const clock = makeClock(1_000, false);
+    const fired: number[] = [];
+    clock.setTimeout(() => fired.push(clock.now()), 10);
+    await new Promise((resolve) => globalThis.setTimeout(resolve, 20));
+    expect(clock.now()).toBe(0);
+    expect(fired).toEqual([]);
+    clock.begin();
+    await clock.whenIdle();
+    expect(fired).toEqual([10]);
+  });
+
+  it('shows exactly the due time of the timer that fires, however late the host wakes', async () => {
+    const clock = makeClock();
+    const seen: number[] = [];
+    clock.setTimeout(() => {
+      seen.push(clock.now());
+      clock.setTimeout(() => seen.push(clock.now()), 1_234.5);
+    }, 0);
+    await clock.whenIdle();
+    expect(seen[1]! - seen[0]!).toBe(1_234.5);
+  });
+
   it('fires timers in due order, each at a virtual now() at or after its due time', async () => {
     const clock = makeClock();
     const fired: { label: string; due: number; now: number }[] = [];
@@ -38,11 +62,15 @@ describe('RealtimeClock', () => {
   it('fires timers due at the same time in the order they were set, zero-delay children after them', async () => {
     const clock = makeClock();
     const log: string[] = [];
+    // Set from inside a callback, where virtual time stands still, the four share one due time
+    // (set from outside, wall time would pass between the calls).
     clock.setTimeout(() => {
-      log.push('a');
-      clock.setTimeout(() => log.push('a.child'), 0);
-    }, 5_000);
-    for (const label of ['b', 'c', 'd']) clock.setTimeout(() => log.push(label), 5_000);
+      clock.setTimeout(() => {
+        log.push('a');
+        clock.setTimeout(() => log.push('a.child'), 0);
+      }, 5_000);
+      for (const label of ['b', 'c', 'd']) clock.setTimeout(() => log.push(label), 5_000);
+    }, 0);
     await clock.whenIdle();
     expect(log).toEqual(['a', 'b', 'c', 'd', 'a.child']);
   });

@@ -34,6 +34,7 @@ export const request = (id: string, promptTokens: number | number[], maxTokens: 
 
 export function makeWorker(options: HarnessOptions = {}) {
   const clock = new VirtualClock();
+  const messages: Message[] = [];
   const pool = new BlockPool({ capacity: options.capacity ?? 924 });
   const engine = new WorkerEngine({
     id: 0,
@@ -42,13 +43,12 @@ export function makeWorker(options: HarnessOptions = {}) {
     latency: latencyModel(),
     tokens: options.tokens ?? createDummyTokenSource({ seed: 1 }),
     now: () => clock.now(),
+    publish: (m) => messages.push(m),
     stepsPerSegment: options.stepsPerSegment ?? Infinity,
     ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
     ...(options.maxContextTokens === undefined ? {} : { maxContextTokens: options.maxContextTokens }),
   });
   const actor = createActor(workerMachine, { input: { engine }, clock });
-  const messages: Message[] = [];
-  actor.on('*', (m) => messages.push(m));
   actor.subscribe({ error: (err) => { throw err; } });
   actor.start();
 

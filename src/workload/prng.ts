@@ -1,4 +1,5 @@
-// A seeded PRNG for benchmark inputs (mulberry32): the same workload on every run.
+// The seeded PRNG of the simulation (mulberry32): the same seed gives the same numbers on every
+// run and platform. Nothing in the simulation uses Math.random.
 
 /** Returns a function giving uniform floats in [0, 1) from a 32-bit seed. */
 export function createPrng(seed: number): () => number {
