@@ -44,12 +44,13 @@ export async function benchCluster(options: ClusterBenchOptions = {}): Promise<R
   // A short run first, so that the measured ones run on optimised code, as a long simulation does.
   if (options.warmUp !== false) await runOnce(syntheticWorkload(2_000, rate, 8), workers);
   // This machine's cores are shared: report the run of median wall time out of `repeats`.
+  const workload = syntheticWorkload(requests, rate, 7);
   const runs = [];
-  for (let i = 0; i < (options.repeats ?? 3); i++) runs.push(await runOnce(syntheticWorkload(requests, rate, 7), workers));
-  runs.sort((a, b) => a.figures.wallMs - b.figures.wallMs);
+  for (let i = 0; i < (options.repeats ?? 3); i++) runs.push(await runOnce(workload, workers));
+  runs.sort((a, b) => a.wallMs - b.wallMs);
   const median = runs[Math.floor(runs.length / 2)]!;
-  median.print(rate, runs.map((r) => Math.round(r.figures.wallMs)));
-  return median.figures;
+  printFigures(median, rate, runs.map((r) => Math.round(r.wallMs)));
+  return median;
 }
 
 async function runOnce(workload: ReturnType<typeof syntheticWorkload>, workers: number) {
@@ -82,6 +83,7 @@ async function runOnce(workload: ReturnType<typeof syntheticWorkload>, workers: 
   const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, decisions);
   const figures = {
     requests,
+    workers,
     completed: summary.requests.completed,
     wallMs,
     simulatedMs: cluster.now(),
@@ -95,19 +97,27 @@ async function runOnce(workload: ReturnType<typeof syntheticWorkload>, workers: 
     e2eP50Ms: summary.latency.e2e.p50,
   };
   cluster.stop();
+  return figures;
+}
+
+
+
+type ClusterFigures = Awaited<ReturnType<typeof runOnce>>;
+
+/** Prints the figures of the median run as a table. */
+function printFigures(f: ClusterFigures, rate: number, walls: readonly number[]): void {
   const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-  const print = (rate: number, walls: number[]) => printTable(`cluster (issue 4): ${fmt(requests)} requests, ${workers} workers, Poisson ${rate} req/s, 200 output tokens, dummy tokens; median of wall times ${walls.join(', ')} ms`, [
-    { measure: 'completed', value: `${fmt(figures.completed)} / ${fmt(requests)}`, target: 'all' },
-    { measure: 'wall time', value: `${fmt(wallMs)} ms`, target: '' },
-    { measure: 'simulated time', value: `${fmt(figures.simulatedMs / 1000, 1)} s`, target: '' },
-    { measure: 'requests per wall second', value: fmt(figures.requestsPerWallSecond), target: '≥ 5,000' },
-    { measure: 'simulated s per wall s', value: `${fmt(figures.simulatedPerWallSecond)}×`, target: '≥ 1,000×' },
-    { measure: 'bus messages per wall second', value: fmt(figures.messagesPerWallSecond), target: '' },
-    { measure: 'strategy decision mean / p99', value: `${fmt(figures.strategyMeanUs, 2)} / ${fmt(figures.strategyP99Us, 2)} µs`, target: 'p99 ≤ 20 µs' },
-    { measure: 'peak RSS', value: `${fmt(figures.peakRssMiB)} MiB`, target: '' },
-    { measure: 'block hit rate / e2e p50', value: `${fmt(figures.blockHitRate, 3)} / ${fmt(figures.e2eP50Ms)} ms`, target: '' },
+  printTable(`cluster (issue 4): ${fmt(f.requests)} requests, ${f.workers} workers, Poisson ${rate} req/s, 200 output tokens, dummy tokens; median of wall times ${walls.join(', ')} ms`, [
+    { measure: 'completed', value: `${fmt(f.completed)} / ${fmt(f.requests)}`, target: 'all' },
+    { measure: 'wall time', value: `${fmt(f.wallMs)} ms`, target: '' },
+    { measure: 'simulated time', value: `${fmt(f.simulatedMs / 1000, 1)} s`, target: '' },
+    { measure: 'requests per wall second', value: fmt(f.requestsPerWallSecond), target: '≥ 5,000' },
+    { measure: 'simulated s per wall s', value: `${fmt(f.simulatedPerWallSecond)}×`, target: '≥ 1,000×' },
+    { measure: 'bus messages per wall second', value: fmt(f.messagesPerWallSecond), target: '' },
+    { measure: 'strategy decision mean / p99', value: `${fmt(f.strategyMeanUs, 2)} / ${fmt(f.strategyP99Us, 2)} µs`, target: 'p99 ≤ 20 µs' },
+    { measure: 'peak RSS', value: `${fmt(f.peakRssMiB)} MiB`, target: '' },
+    { measure: 'block hit rate / e2e p50', value: `${fmt(f.blockHitRate, 3)} / ${fmt(f.e2eP50Ms)} ms`, target: '' },
   ]);
-  return { figures, print };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await benchCluster();

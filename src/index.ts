@@ -27,3 +27,57 @@ export {
 export { ChainHasher, DEFAULT_BLOCK_SIZE, DEFAULT_ROOT, InvalidTokenError, isBlockHash, rootHashFromSeed } from './cache/hash.ts';
 export type { BlockHash, ChainHasherOptions, ExtraKeys } from './cache/hash.ts';
 export type { KvCacheEvent, KvCleared, KvRemoved, KvStored } from './cache/kv-events.ts';
+
+// The running system.
+export { createCluster } from './actors/cluster.ts';
+export type { Cluster, ClusterSnapshot, RunOptions, WorkerSnapshot } from './actors/cluster.ts';
+export { ClusterConfigError } from './actors/cluster-options.ts';
+export type { ClusterOptions } from './actors/cluster-options.ts';
+export { InvalidRequestError } from './actors/request-input.ts';
+export type { RequestInput } from './actors/request-input.ts';
+export { MessageBus, DeliveryDelayError } from './actors/bus.ts';
+export type { DeliveryDelays } from './actors/bus.ts';
+export { VirtualClock, InvalidDelayError, RunawayTimersError, TimeReversalError } from './actors/virtual-clock.ts';
+export type { Clock, TimerId } from './actors/virtual-clock.ts';
+export { RealtimeClock } from './actors/realtime-clock.ts';
+
+// Messages and timing.
+export type * from './messages.ts';
+export { DEFAULT_LATENCY, LatencyModelError, latencyModel, prefillMs, decodeMs } from './latency-model.ts';
+export type { LatencyModel } from './latency-model.ts';
+
+// Machines, for inspection and embedding.
+export { workerMachine } from './machines/worker.machine.ts';
+export { routerMachine } from './machines/router.machine.ts';
+export { WorkerEngine } from './machines/worker-engine.ts';
+export { RouterCore } from './machines/router-core.ts';
+
+// Routing.
+export { STRATEGY_NAMES, createStrategy, isStrategyName, assertValidChoice } from './routing/strategies.ts';
+export type { StrategyName } from './routing/strategies.ts';
+export { createCacheAware, cacheAware, CACHE_AWARE_DEFAULTS } from './routing/cache-aware.ts';
+export type { CacheAwareOptions } from './routing/cache-aware.ts';
+export { roundRobin } from './routing/round-robin.ts';
+export { leastLoaded } from './routing/least-loaded.ts';
+export { longestPrefix } from './routing/longest-prefix.ts';
+export { RouterView } from './routing/router-view.ts';
+export type { RouterViewOptions, ViewMode } from './routing/router-view.ts';
+export { PrefixIndex } from './routing/prefix-index.ts';
+export { NoWorkerAliveError, UnknownStrategyError, InvalidChoiceError, RoutingError } from './routing/errors.ts';
+export type { RouteRequest, RoutingChoice, RoutingContext, Strategy, WorkerLoad } from './routing/types.ts';
+
+// Tokens.
+export { createDummyTokenSource } from './model/dummy.ts';
+export type { DummyTokenOptions } from './model/dummy.ts';
+export type { SequenceTokens, TokenSource } from './model/token-source.ts';
+
+// Metrics.
+export { MetricsRecorder } from './metrics/recorder.ts';
+export type { Accounting, MetricsRecorderOptions } from './metrics/recorder.ts';
+export { summarize, loadImbalance } from './metrics/summary.ts';
+export type { RunSummary } from './metrics/summary.ts';
+export { roundSummary } from './metrics/round.ts';
+export type { RequestRecord } from './metrics/request-record.ts';
+
+// Workloads.
+export { createPrng } from './workload/prng.ts';

@@ -91,6 +91,10 @@ export interface RequestCompleted extends Stamped {
   readonly requestId: RequestId;
   readonly workerId: WorkerId;
   readonly outputTokens: number;
+  /** The generated token ids. */
+  readonly tokens: readonly number[];
+  /** The generated text, when the token source has a tokenizer. */
+  readonly text?: string;
   readonly finish: 'length' | 'eos';
 }
 

@@ -18,6 +18,7 @@ import { RouterView } from '../routing/router-view.ts';
 import { createStrategy } from '../routing/strategies.ts';
 import type { WorkerLoad } from '../routing/types.ts';
 import { MessageBus } from './bus.ts';
+import { PendingWorkCounter } from './pending-work.ts';
 import { validateClusterOptions, type ClusterOptions } from './cluster-options.ts';
 import { RealtimeClock } from './realtime-clock.ts';
 import { validateRequest, type RequestInput } from './request-input.ts';
@@ -81,6 +82,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   const hasherOptions = { blockSize, ...(options.hashRoot === undefined ? {} : { root: options.hashRoot }) };
   const bus = new MessageBus(clock, options.delays);
   const publish = (message: Message) => bus.publish(message);
+  const pendingWork = new PendingWorkCounter();
   const inspect = options.inspect === undefined ? {} : { inspect: options.inspect };
 
   const engines = Array.from(
@@ -94,6 +96,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
         tokens,
         now,
         publish,
+        pendingWork,
         stepsPerSegment: segmented ? Infinity : 1,
         ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
         ...(options.maxContextTokens === undefined ? {} : { maxContextTokens: options.maxContextTokens }),
@@ -160,10 +163,28 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       return id;
     },
     async run(runOptions: RunOptions = {}): Promise<void> {
-      if (clock instanceof VirtualClock) clock.runUntilIdle(runOptions.until === undefined ? {} : { until: runOptions.until });
-      else {
+      const until = runOptions.until ?? Infinity;
+      if (clock instanceof VirtualClock) {
+        // The clock jumps from instant to instant; a model computing tokens holds it where it is.
+        while (failures.length === 0) {
+          if (pendingWork.size > 0) {
+            await pendingWork.idle();
+            continue;
+          }
+          const next = clock.nextDue();
+          if (next === undefined) break;
+          if (next > until) {
+            clock.advanceTo(until);
+            break;
+          }
+          clock.step();
+        }
+      } else {
         clock.begin();
-        await clock.whenIdle();
+        do {
+          await clock.whenIdle();
+          await pendingWork.idle();
+        } while ((clock.pending > 0 || pendingWork.size > 0) && failures.length === 0);
       }
       if (failures.length > 0) throw failures[0];
     },

@@ -37,6 +37,18 @@ export interface WorkerEngineOptions {
   readonly maxContextTokens?: number;
   /** Most decode steps in one segment: Infinity (virtual time) or 1 (step by step). */
   readonly stepsPerSegment?: number;
+  /** Told when the engine waits for an asynchronous token source, so the run loop can wait too. */
+  readonly pendingWork?: PendingWork;
+}
+
+/** Work outside the clock (a model computing tokens) that virtual time must wait for. */
+export interface PendingWork {
+  begin(): void;
+  end(): void;
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** A request on this worker. Its token array doubles as the token source's view of it. */
@@ -80,6 +92,10 @@ export class WorkerEngine {
   private prefillBlocks = 0;
   private prefillEndsAt = 0;
   private segment: Segment | null = null;
+  /** The segment's tokens, while an asynchronous source computes them. */
+  private tokenJob: Promise<void> | null = null;
+  private readonly tokenBatch: Sequence[] = [];
+  private readonly pendingWork: PendingWork | undefined;
   // A worker starts idle; WORKER.UP announces that.
   private announced: EngineState = 'idle';
   private readonly publish: (message: Message) => void;
@@ -92,6 +108,7 @@ export class WorkerEngine {
     this.source = options.tokens;
     this.now = options.now;
     this.publish = options.publish;
+    this.pendingWork = options.pendingWork;
     this.maxBatch = options.maxBatch ?? 256;
     this.maxContextTokens = options.maxContextTokens ?? Infinity;
     this.stepsPerSegment = options.stepsPerSegment ?? Infinity;
@@ -227,18 +244,54 @@ export class WorkerEngine {
   }
 
   /**
-   * Plans the next decode segment from now and computes its tokens ahead. Within a segment
-   * already planned (its state re-entered after a cut), does nothing.
+   * Plans the next decode segment from now and computes its tokens ahead; with a source that
+   * answers asynchronously, the computing goes on in `tokensReady()`. Within a segment already
+   * planned (its state re-entered after a cut, or after its tokens arrived), does nothing.
    */
   startSegment(): void {
     if (this.segment !== null) return;
-    const bs = this.pool.blockSize;
     let steps = this.stepsPerSegment;
     for (const seq of this.running) steps = Math.min(steps, seq.spec.maxTokens - seq.generated);
     steps = Math.min(steps, this.firstShortageStep(steps));
-    steps = this.computeTokensAhead(steps);
-    if (steps < 1 || !Number.isFinite(steps)) throw new Error(`worker ${this.id}: planned a segment of ${steps} steps (block size ${bs})`);
+    if (steps < 1 || !Number.isFinite(steps)) throw new Error(`worker ${this.id}: planned a segment of ${steps} steps`);
     this.segment = { start: this.now(), steps, done: 0 };
+    this.tokenJob = this.computeTokensAhead(1);
+  }
+
+  /** Whether the segment's tokens are still being computed by an asynchronous source. */
+  awaitingTokens(): boolean {
+    return this.tokenJob !== null;
+  }
+
+  /**
+   * Resolves when the segment's tokens are computed (virtual time stands still meanwhile: the
+   * cluster's run loop waits for it). Counted as pending work until `tokensArrived()`.
+   */
+  tokensReady(): Promise<void> {
+    const job = this.tokenJob;
+    if (job === null) return Promise.resolve();
+    this.pendingWork?.begin();
+    return job;
+  }
+
+  /** The tokens are in: the segment can run. */
+  tokensArrived(): void {
+    this.tokenJob = null;
+    this.pendingWork?.end();
+  }
+
+  /** The token source failed: every running request fails with its reason; nothing is lost. */
+  tokensFailed(error: unknown): void {
+    this.tokenJob = null;
+    this.pendingWork?.end();
+    const reason = `token source '${this.source.name}' failed: ${error instanceof Error ? error.message : String(error)}`;
+    const at = this.now();
+    for (const seq of this.running.splice(0)) {
+      this.pool.release(seq.requestId);
+      this.source.release?.(seq.requestId);
+      this.publish({ type: 'REQUEST.FAILED', at, requestId: seq.requestId, workerId: this.id, reason });
+    }
+    this.segment = null;
   }
 
   /** Virtual ms until the current segment ends. */
@@ -354,37 +407,51 @@ export class WorkerEngine {
     return lo;
   }
 
-  /** Makes sure every running sequence has its next `steps` tokens; returns `steps`, cut at end-of-text. */
-  private computeTokensAhead(steps: number): number {
-    const eos = this.source.eosTokenId;
-    let ahead = Infinity; // the fewest tokens any running sequence has computed ahead
-    for (const seq of this.running) ahead = Math.min(ahead, seq.tokens.length - seq.promptTokens - seq.generated);
-    const batch: Sequence[] = [];
-    for (let j = 1; j <= steps; j++) {
-      let need: Sequence[] = this.running;
-      if (ahead > 0) {
-        // Some sequences may have their j-th token already (computed for a segment that was cut).
-        batch.length = 0;
-        for (const seq of this.running) {
-          if (seq.tokens.length - seq.promptTokens - seq.generated < j) batch.push(seq);
-        }
-        need = batch;
+  /**
+   * Makes sure every running sequence has its tokens for steps `from`..segment.steps, cutting the
+   * segment at the first end-of-text. Returns null when done, or a promise that finishes the job
+   * if the source answered asynchronously.
+   */
+  private computeTokensAhead(from: number): Promise<void> | null {
+    const s = this.segment as Segment;
+    for (let j = from; j <= s.steps; j++) {
+      const need = this.needingToken(j);
+      if (need.length === 0) continue;
+      const answer = this.source.next(need);
+      if (isPromise(answer)) {
+        const batch = need.slice(); // the scratch array is reused by the next step
+        return answer.then((tokens) => {
+          this.takeTokens(s, j, batch, tokens);
+          return this.computeTokensAhead(j + 1) ?? undefined;
+        });
       }
-      const batchSizeBefore = need.length;
-      if (batchSizeBefore > 0) {
-        const next = this.source.next(need);
-        if (next.length !== need.length) {
-          throw new Error(`token source '${this.source.name}' returned ${next.length} tokens for a batch of ${need.length}`);
-        }
-        for (let i = 0; i < need.length; i++) (need[i] as Sequence).tokens.push(next[i] as number);
-      }
-      if (eos !== null) {
-        for (const seq of this.running) {
-          if (!seq.spec.ignoreEos && seq.tokens[seq.promptTokens + seq.generated + j - 1] === eos) steps = j;
-        }
-      }
+      this.takeTokens(s, j, need, answer);
     }
-    return steps;
+    return null;
+  }
+
+  /** The running sequences without a token for step j (usually all of them). */
+  private needingToken(j: number): readonly Sequence[] {
+    let all = true;
+    for (const seq of this.running) if (seq.tokens.length - seq.promptTokens - seq.generated >= j) all = false;
+    if (all) return this.running;
+    // Some have it already: computed for a segment that was cut before using it.
+    const batch = this.tokenBatch;
+    batch.length = 0;
+    for (const seq of this.running) if (seq.tokens.length - seq.promptTokens - seq.generated < j) batch.push(seq);
+    return batch;
+  }
+
+  private takeTokens(s: Segment, j: number, batch: readonly Sequence[], tokens: readonly number[]): void {
+    if (tokens.length !== batch.length) {
+      throw new Error(`token source '${this.source.name}' returned ${tokens.length} tokens for a batch of ${batch.length}`);
+    }
+    for (let i = 0; i < batch.length; i++) (batch[i] as Sequence).tokens.push(tokens[i] as number);
+    const eos = this.source.eosTokenId;
+    if (eos === null) return;
+    for (const seq of this.running) {
+      if (!seq.spec.ignoreEos && seq.tokens[seq.promptTokens + seq.generated + j - 1] === eos) s.steps = Math.min(s.steps, j);
+    }
   }
 
   /** Steps of `s` whose end is at or before now, never its last (the timer processes that). */
@@ -447,12 +514,16 @@ export class WorkerEngine {
     this.flushTokens(seq);
     this.pool.release(seq.requestId);
     this.source.release?.(seq.requestId);
+    const output = seq.tokens.slice(seq.promptTokens, seq.promptTokens + seq.generated);
+    const text = this.source.decode?.(output);
     this.publish({
       type: 'REQUEST.COMPLETED',
       at,
       requestId: seq.requestId,
       workerId: this.id,
       outputTokens: seq.generated,
+      tokens: output,
+      ...(text === undefined ? {} : { text }),
       finish,
     });
   }

@@ -4,7 +4,7 @@
 // NOTE: not XState's `emit`: a request makes dozens of messages, and an emit action each cost
 // more than the engine's work; the engine gets the bus's publish function instead.
 
-import { setup } from 'xstate';
+import { fromPromise, setup } from 'xstate';
 import type { RequestRouted } from '../messages.ts';
 import type { WorkerEngine } from './worker-engine.ts';
 
@@ -41,10 +41,17 @@ export const workerMachine = setup({
     },
     cutSegment: ({ context }) => context.engine.cutSegment(),
     finishSegment: ({ context }) => context.engine.finishSegment(),
+    tokensArrived: ({ context }) => context.engine.tokensArrived(),
+    tokensFailed: ({ context, event }) => context.engine.tokensFailed('error' in event ? event.error : event),
+  },
+  actors: {
+    // A model computing the segment's tokens; virtual time waits for it (see WorkerEngine.tokensReady).
+    computeTokens: fromPromise<void, WorkerEngine>(({ input }) => input.tokensReady()),
   },
   guards: {
     canStartPrefill: ({ context }) => context.engine.canStartPrefill(),
     hasRunning: ({ context }) => context.engine.hasRunning(),
+    awaitingTokens: ({ context }) => context.engine.awaitingTokens(),
     admitsAtOnce: ({ context, event }) => context.engine.wouldAdmitAtOnce(event),
     joinsPrefillStep: ({ context, event }) => context.engine.prefillJustStarted() && context.engine.wouldAdmitAtOnce(event),
   },
@@ -93,6 +100,7 @@ export const workerMachine = setup({
     // where the engine cut the segment; the engine keeps the segment it already planned.
     decode: {
       entry: 'startSegment',
+      always: { guard: 'awaitingTokens', target: 'generating' },
       after: {
         segmentEnd: { target: 'choosing', actions: 'finishSegment' },
       },
@@ -101,6 +109,19 @@ export const workerMachine = setup({
           { guard: 'admitsAtOnce', target: 'decode', reenter: true, actions: ['accept', 'cutSegment'] },
           { actions: 'accept' },
         ],
+      },
+    },
+    // A decode segment whose tokens an asynchronous source (a model) is computing. An admittable
+    // arrival shortens the coming segment to nothing, so its prefill goes first.
+    generating: {
+      invoke: {
+        src: 'computeTokens',
+        input: ({ context }) => context.engine,
+        onDone: { target: 'decode', actions: 'tokensArrived' },
+        onError: { target: 'choosing', actions: 'tokensFailed' },
+      },
+      on: {
+        'REQUEST.ROUTED': [{ guard: 'admitsAtOnce', actions: ['accept', 'cutSegment'] }, { actions: 'accept' }],
       },
     },
   },

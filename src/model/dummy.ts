@@ -56,7 +56,11 @@ export function createDummyTokenSource(options: DummyTokenOptions = {}): TokenSo
   return {
     name: 'dummy',
     eosTokenId: eosProbability > 0 ? eosTokenId : null,
-    next: (batch: readonly SequenceTokens[]) => batch.map((s) => tokenAt(s.requestId, s.tokens.length)),
+    next: (batch: readonly SequenceTokens[]) => {
+      const out = new Array<number>(batch.length);
+      for (let i = 0; i < batch.length; i++) out[i] = tokenAt(batch[i]!.requestId, batch[i]!.tokens.length);
+      return out;
+    },
     release: (requestId: RequestId) => {
       idHash.delete(requestId);
     },

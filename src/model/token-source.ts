@@ -1,6 +1,7 @@
 // Where decode tokens come from (DESIGN §3.8). A worker asks for one next token for every running
 // sequence of a decode step; how the source makes them (a model, a seeded PRNG) is its own affair.
-// Tokens never change virtual time: only the latency model does.
+// Tokens never change virtual time: only the latency model does. A model answers asynchronously;
+// virtual time stands still while it computes.
 
 import type { RequestId } from '../messages.ts';
 
@@ -12,7 +13,7 @@ export interface SequenceTokens {
 }
 
 export interface TokenSource {
-  /** Shown in results and errors, e.g. 'dummy' or 'tiny-gpt2'. */
+  /** Shown in results and errors, e.g. 'dummy', 'tiny-gpt2' or 'Xenova/gpt2'. */
   readonly name: string;
   /** The end-of-text token, or null if the source never ends a sequence by itself. */
   readonly eosTokenId: number | null;
@@ -20,7 +21,11 @@ export interface TokenSource {
    * The next token of each sequence, in order. A sequence's tokens must depend on that sequence
    * alone, never on the rest of the batch, so that batching and step grouping change nothing.
    */
-  next(batch: readonly SequenceTokens[]): readonly number[];
+  next(batch: readonly SequenceTokens[]): readonly number[] | Promise<readonly number[]>;
   /** The sequence ended or was preempted: state kept for it may go. */
   release?(requestId: RequestId): void;
+  /** Text to token ids, with the source's tokenizer (absent for sources without one). */
+  encode?(text: string): number[];
+  /** Token ids to text. */
+  decode?(tokens: readonly number[]): string;
 }

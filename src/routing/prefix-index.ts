@@ -48,7 +48,11 @@ export class PrefixIndex {
     this.check(worker);
     const bit = 1 << (worker & 31);
     if (this.words === 1) {
-      for (const hash of hashes) this.small.set(hash, (this.small.get(hash) ?? 0) | bit);
+      for (const hash of hashes) {
+        const held = this.small.get(hash);
+        if (held === undefined) this.small.set(hash, bit);
+        else if ((held & bit) === 0) this.small.set(hash, held | bit);
+      }
       return;
     }
     const word = worker >>> 5;

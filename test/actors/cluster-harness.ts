@@ -42,7 +42,7 @@ export function withFollowUps(submissions: readonly Submission[], seed: number, 
   submissions.forEach((s, i) => {
     if (i % every !== 0 || s.maxTokens <= reuse) return;
     const tokens = [...s.prompt];
-    for (let j = 0; j < reuse; j++) tokens.push(source.next([{ requestId: s.id, tokens }])[0]!);
+    for (let j = 0; j < reuse; j++) tokens.push((source.next([{ requestId: s.id, tokens }]) as readonly number[])[0]!);
     out.push({ id: `${s.id}-next`, at: s.at + 30 + 15 * (reuse + 3), prompt: [...tokens, ...prompt(20, i)], maxTokens: 10 });
   });
   return out.sort((a, b) => a.at - b.at);

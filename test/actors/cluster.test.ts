@@ -5,6 +5,8 @@ import { InvalidRequestError } from '../../src/actors/request-input.ts';
 import { MetricsRecorder } from '../../src/metrics/recorder.ts';
 import { summarize } from '../../src/metrics/summary.ts';
 import type { Strategy } from '../../src/routing/types.ts';
+import { createDummyTokenSource } from '../../src/model/dummy.ts';
+import type { TokenSource } from '../../src/model/token-source.ts';
 import { kvEvents, ofType, perRequest, prompt, runCluster, sharedPrefixWorkload, withFollowUps } from './cluster-harness.ts';
 
 describe('createCluster: the timing contract', () => {
@@ -197,5 +199,53 @@ describe('createCluster: bad input', () => {
     expect(() => cluster.submit({ id: 'y', prompt: [1], maxTokens: 0 })).toThrow('maxTokens: 0 is not a positive integer');
     cluster.submit({ id: 'z', prompt: [1], maxTokens: 1 });
     expect(() => cluster.submit({ id: 'z', prompt: [1], maxTokens: 1 })).toThrow("request id 'z' was already submitted");
+  });
+});
+
+describe('createCluster: asynchronous token sources', () => {
+  /** The seeded dummy, answering after a real macrotask, as a model does. */
+  const asyncDummy = (seed: number, eosProbability = 0): TokenSource => {
+    const inner = createDummyTokenSource({ seed, eosProbability });
+    return {
+      name: 'async-dummy',
+      eosTokenId: inner.eosTokenId,
+      next: (batch) => new Promise((resolve) => setImmediate(() => resolve(inner.next(batch) as readonly number[]))),
+    };
+  };
+
+  it('gives the same virtual times and tokens as a synchronous source: model time never shows', async () => {
+    const workload = sharedPrefixWorkload(40, 21);
+    for (const eosProbability of [0, 0.05]) {
+      const sync = await runCluster({ workers: 2, capacity: 30, tokens: createDummyTokenSource({ seed: 5, eosProbability }) }, workload);
+      const async = await runCluster({ workers: 2, capacity: 30, tokens: asyncDummy(5, eosProbability) }, workload);
+      expect(perRequest(async.messages), `eos ${eosProbability}`).toEqual(perRequest(sync.messages));
+      expect(kvEvents(async.messages)).toEqual(kvEvents(sync.messages));
+    }
+  });
+
+  it('shows the worker in a `generating` state while the model computes', async () => {
+    const cluster = createCluster({ workers: 1, tokens: asyncDummy(1) });
+    const states = new Set<string>();
+    cluster.actors.workers[0]!.subscribe((snapshot) => states.add(String(snapshot.value)));
+    cluster.submit({ prompt: prompt(20), maxTokens: 5 });
+    await cluster.run();
+    expect([...states]).toEqual(expect.arrayContaining(['prefill', 'decode', 'generating', 'idle']));
+  });
+
+  it('fails the running requests with the source’s error when it throws, and loses none', async () => {
+    let calls = 0;
+    const flaky: TokenSource = {
+      name: 'flaky',
+      eosTokenId: null,
+      next: (batch) => (++calls > 3 ? Promise.reject(new Error('out of memory')) : Promise.resolve(batch.map(() => 7))),
+    };
+    const recorder = new MetricsRecorder();
+    const cluster = createCluster({ workers: 1, tokens: flaky });
+    recorder.attach(cluster.events$);
+    cluster.submit({ id: 'a', prompt: prompt(20), maxTokens: 50 });
+    cluster.submit({ id: 'b', prompt: prompt(20, 1), maxTokens: 50 }, 1_000);
+    await cluster.run();
+    expect(recorder.accounting()).toMatchObject({ submitted: 2, completed: 0, failed: 2, pending: 0 });
+    expect(recorder.record('a')?.failed?.reason).toBe("token source 'flaky' failed: out of memory");
   });
 });

@@ -65,6 +65,7 @@ export const completed = (id: RequestId, at: number, workerId: WorkerId, outputT
   requestId: id,
   workerId,
   outputTokens,
+  tokens: Array.from({ length: outputTokens }, (_, k) => k),
   finish,
 });
 
