@@ -1,0 +1,75 @@
+// Flags every scenario shares, parsed with commander; each value is checked where it is parsed,
+// so a bad flag stops the run with a message naming it (and commander's non-zero exit).
+
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { STRATEGY_NAMES, type StrategyName } from '../../src/routing/strategies.ts';
+
+export interface CommonOptions {
+  readonly workers: number;
+  readonly strategy: readonly StrategyName[];
+  readonly routerView: 'events' | 'approx';
+  readonly model: string;
+  readonly seed: number;
+  readonly requests: number;
+  readonly capacity: number | 'unbounded' | undefined;
+  readonly out: string | undefined;
+  readonly quiet: boolean;
+  readonly kvDelay: number;
+}
+
+/** A parser for integers in [min, max], naming the flag in its error. */
+export function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}, got '${value}'`);
+    }
+    return n;
+  };
+}
+
+/** A parser for finite numbers in [min, max]. */
+export function decimal(min: number, max = Number.MAX_VALUE) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected a number from ${min} to ${max}, got '${value}'`);
+    }
+    return n;
+  };
+}
+
+function strategies(value: string): StrategyName[] {
+  if (value === 'all') return [...STRATEGY_NAMES];
+  const names = value.split(',').map((s) => s.trim());
+  const unknown = names.filter((n) => !(STRATEGY_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(`unknown strategy '${unknown.join("', '")}'; valid: ${STRATEGY_NAMES.join(', ')}, all (or a comma-separated list)`);
+  }
+  return names as StrategyName[];
+}
+
+function capacity(value: string): number | 'unbounded' {
+  return value === 'unbounded' ? 'unbounded' : integer(2)(value);
+}
+
+/** A command with the flags every scenario shares; `defaults` sets the scenario's own defaults. */
+export function scenarioCommand(name: string, description: string, defaults: { requests: number; workers?: number }): Command {
+  return new Command(name)
+    .description(description)
+    .addOption(new Option('--workers <n>', 'number of workers').argParser(integer(1, 4096)).default(defaults.workers ?? 4))
+    .addOption(
+      new Option('--strategy <name>', `routing strategy: ${STRATEGY_NAMES.join(', ')}, or all (each on the same requests)`)
+        .argParser(strategies)
+        .default([...STRATEGY_NAMES], 'all'),
+    )
+    .addOption(new Option('--router-view <view>', "the router's view of the caches: events (KV events) or approx (its own decisions)").choices(['events', 'approx']).default('events'))
+    .addOption(new Option('--model <model>', 'decode tokens: tiny (built-in GPT-2, offline), dummy (seeded, no model), a hub id (e.g. Xenova/gpt2, needs internet) or a model folder').default('tiny'))
+    .addOption(new Option('--seed <n>', 'seed of the workload and the tokens').argParser(integer(0, 2 ** 31 - 1)).default(1))
+    .addOption(new Option('--requests <n>', 'number of requests').argParser(integer(1)).default(defaults.requests))
+    .addOption(new Option('--capacity <blocks>', 'KV blocks per worker, or unbounded (default: the profile, 924)').argParser(capacity))
+    .addOption(new Option('--kv-delay <ms>', 'deliver KV events to the router this late (a stale view)').argParser(decimal(0)).default(0))
+    .addOption(new Option('--out <dir>', `where results.json and the plots go (default: results/${name}/)`))
+    .addOption(new Option('--quiet', 'print only errors and the results path'))
+    .showHelpAfterError('(run with --help for every flag)');
+}
