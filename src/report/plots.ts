@@ -1,0 +1,78 @@
+// The five plots of the source write-up (DESIGN §3.10), each a vega-lite spec in plots/, drawn
+// from the results document alone, so that a results.json can be plotted again later:
+//   latency-distribution     ECDF of TTFT and e2e per strategy
+//   hit-rate-over-time       token hit rate per timeline window per strategy
+//   worker-load              requests routed per worker per strategy
+//   latency-by-cache-status  HIT vs MISS e2e p50 and p95 per strategy
+//   match-length             cached blocks at first admission, power-of-two buckets
+// Each is written as NAME.svg and NAME.png. Same results and font → same SVG and PNG bytes.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
+import { DEFAULT_FONT_FAMILY, resolvePlotFont, type PlotFont, type PlotFontOptions } from './fonts.ts';
+import { hitRateOverTimeSpec } from './plots/hit-rate-over-time.ts';
+import { latencyByCacheStatusSpec } from './plots/latency-by-cache-status.ts';
+import { latencyDistributionSpec } from './plots/latency-distribution.ts';
+import { matchLengthSpec } from './plots/match-length.ts';
+import type { PlotInput } from './plots/theme.ts';
+import { workerLoadSpec } from './plots/worker-load.ts';
+import { renderSpec } from './render.ts';
+
+export type { PlotInput } from './plots/theme.ts';
+
+export const PLOT_NAMES = ['latency-distribution', 'hit-rate-over-time', 'worker-load', 'latency-by-cache-status', 'match-length'] as const;
+export type PlotName = (typeof PLOT_NAMES)[number];
+
+const SPECS: Readonly<Record<PlotName, (input: PlotInput, fontFamily: string) => TopLevelSpec>> = {
+  'latency-distribution': latencyDistributionSpec,
+  'hit-rate-over-time': hitRateOverTimeSpec,
+  'worker-load': workerLoadSpec,
+  'latency-by-cache-status': latencyByCacheStatusSpec,
+  'match-length': matchLengthSpec,
+};
+
+export interface PlotOptions {
+  /** A resolved font, or where to find one (see fonts.ts); found by `resolvePlotFont()` by default. */
+  readonly font?: PlotFont | PlotFontOptions;
+  /** PNG pixels per SVG unit; 2 by default. */
+  readonly scale?: number;
+  /** Which plots; all five by default. */
+  readonly only?: readonly PlotName[];
+}
+
+export interface WrittenPlots {
+  /** Paths written, NAME.svg then NAME.png for each plot, in PLOT_NAMES order. */
+  readonly files: readonly string[];
+  /** The font the PNGs were drawn with; `font.warning` is set when text may be missing. */
+  readonly font: PlotFont;
+}
+
+/** The vega-lite spec of one plot. */
+export function plotSpec(name: PlotName, input: PlotInput, fontFamily: string = DEFAULT_FONT_FAMILY): TopLevelSpec {
+  return SPECS[name](input, fontFamily);
+}
+
+/** Renders the plots of `input` into `dir` (created if needed) as SVG and PNG. */
+export async function writePlots(dir: string, input: PlotInput, options: PlotOptions = {}): Promise<WrittenPlots> {
+  const font = isResolved(options.font) ? options.font : resolvePlotFont(options.font);
+  await mkdir(dir, { recursive: true });
+  const files: string[] = [];
+  for (const name of PLOT_NAMES) {
+    if (options.only !== undefined && !options.only.includes(name)) continue;
+    const { svg, png } = await renderSpec(plotSpec(name, input, font.family), {
+      font,
+      ...(options.scale !== undefined && { scale: options.scale }),
+    });
+    const svgPath = join(dir, `${name}.svg`);
+    const pngPath = join(dir, `${name}.png`);
+    await writeFile(svgPath, svg, 'utf8');
+    await writeFile(pngPath, png);
+    files.push(svgPath, pngPath);
+  }
+  return { files, font };
+}
+
+function isResolved(font: PlotFont | PlotFontOptions | undefined): font is PlotFont {
+  return font !== undefined && 'source' in font;
+}

@@ -1,0 +1,51 @@
+// A vega-lite spec to SVG (vega's headless View, `renderer: 'none'`) and the SVG to PNG (resvg).
+// Deterministic: vega measures text by an estimate, not a canvas (none is installed), and resvg is
+// given font files only, so the same spec and font give the same SVG and the same PNG bytes.
+
+import { Resvg } from '@resvg/resvg-js';
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { PlotFont } from './fonts.ts';
+
+export interface RenderOptions {
+  readonly font: PlotFont;
+  /** PNG pixels per SVG unit; 2 by default (a 600-unit plot becomes 1200 px wide). */
+  readonly scale?: number;
+}
+
+export interface Rendered {
+  readonly svg: string;
+  readonly png: Buffer;
+}
+
+/** The SVG of a vega-lite spec, drawn headless. */
+export async function specToSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** PNG bytes of an SVG, its text drawn with `font`. */
+export function svgToPng(svg: string, options: RenderOptions): Buffer {
+  const { font } = options;
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: options.scale ?? 2 },
+    font: {
+      fontFiles: [...font.files],
+      loadSystemFonts: font.files.length === 0,
+      defaultFontFamily: font.family,
+      sansSerifFamily: font.family,
+    },
+    logLevel: 'off',
+  });
+  return resvg.render().asPng();
+}
+
+/** A spec rendered to SVG and PNG. */
+export async function renderSpec(spec: TopLevelSpec, options: RenderOptions): Promise<Rendered> {
+  const svg = await specToSvg(spec);
+  return { svg, png: svgToPng(svg, options) };
+}
