@@ -4,11 +4,15 @@
 import { benchCache } from './cache.ts';
 import { benchClock } from './clock.ts';
 import { benchRouting } from './routing.ts';
+import { benchModel } from './model.ts';
+import { benchCluster } from './cluster.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   cache: benchCache,
   clock: benchClock,
   routing: benchRouting,
+  cluster: benchCluster,
+  model: benchModel,
 };
 
 const wanted = process.argv.slice(2);

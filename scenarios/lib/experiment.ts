@@ -1,0 +1,97 @@
+// Runs one workload under every chosen strategy, each on a fresh cluster with the identical
+// request stream, in one process; then writes results.json and the plots, and prints the table.
+
+import { relative } from 'node:path';
+import { createCluster } from '../../src/actors/cluster.ts';
+import type { ClusterOptions } from '../../src/actors/cluster-options.ts';
+import type { Message } from '../../src/messages.ts';
+import { MetricsRecorder } from '../../src/metrics/recorder.ts';
+import { summarize } from '../../src/metrics/summary.ts';
+import type { TokenSource } from '../../src/model/token-source.ts';
+import type { JsonObject } from '../../src/report/config.ts';
+import { writePlots } from '../../src/report/plots.ts';
+import { createProgress } from '../../src/report/progress.ts';
+import { buildResults, writeResults, type RunInput } from '../../src/report/results.ts';
+import { formatTable, wantsColor } from '../../src/report/table.ts';
+import type { StrategyName } from '../../src/routing/strategies.ts';
+import type { WorkloadDriver } from '../../src/workload/driver.ts';
+
+export interface Experiment {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly strategies: readonly StrategyName[];
+  /** Cluster settings shared by every run (the strategy and the tokens are set per run). */
+  readonly cluster: Omit<ClusterOptions, 'strategy' | 'tokens'>;
+  readonly tokens: TokenSource;
+  /** A fresh driver over the same requests, for each run. */
+  readonly driver: () => WorkloadDriver;
+  /** The scenario's settings, written to results.json. */
+  readonly config: JsonObject;
+  readonly out: string;
+  readonly quiet: boolean;
+}
+
+/** Feeds every end of a request (completed, rejected, failed) to the driver. */
+function feed(driver: WorkloadDriver, message: Message): void {
+  if (message.type === 'REQUEST.COMPLETED') driver.onFinished(message.requestId, { tokens: message.tokens, text: message.text });
+  else if (message.type === 'REQUEST.REJECTED') driver.onFinished(message.requestId, { tokens: [], status: 'rejected' });
+  else if (message.type === 'REQUEST.FAILED') driver.onFinished(message.requestId, { tokens: [], status: 'failed' });
+}
+
+/** Runs every strategy and reports; returns the path of results.json. */
+export async function runExperiment(experiment: Experiment): Promise<string> {
+  const runs: RunInput[] = [];
+  const log = (line: string) => {
+    if (!experiment.quiet) console.log(line);
+  };
+  const started = performance.now();
+  for (const strategy of experiment.strategies) {
+    const cluster = createCluster({ ...experiment.cluster, strategy, tokens: experiment.tokens, seed: experiment.seed });
+    const recorder = new MetricsRecorder({ blockSize: 16 });
+    recorder.attach(cluster.events$);
+    const driver = experiment.driver();
+    const progress = createProgress({ total: driver.progress().total, label: strategy, enabled: !experiment.quiet });
+    cluster.events$.subscribe((message) => {
+      feed(driver, message);
+      if (message.type === 'REQUEST.COMPLETED' || message.type === 'REQUEST.REJECTED' || message.type === 'REQUEST.FAILED') {
+        const p = driver.progress();
+        progress.update(p.finished, { simulatedMs: message.at });
+      }
+    });
+    driver.start(cluster);
+    const t0 = performance.now();
+    try {
+      await cluster.run();
+    } finally {
+      progress.stop();
+      cluster.stop();
+    }
+    const wallMs = performance.now() - t0;
+    const accounting = recorder.accounting();
+    if (accounting.pending > 0) {
+      throw new Error(`${strategy}: ${accounting.pending} requests neither completed, rejected nor failed when the run ended`);
+    }
+    const summary = summarize(recorder, { workers: Array.from({ length: cluster.workerCount }, (_, i) => i) });
+    runs.push({ strategy, summary, records: [...recorder.records()], wallMs });
+    log(`${strategy}: ${summary.requests.completed} completed, ${summary.requests.rejected} rejected, ${summary.requests.failed} failed in ${(wallMs / 1000).toFixed(1)} s (${(summary.simulatedMs / 1000).toFixed(1)} s simulated)`);
+  }
+  const results = buildResults({
+    scenario: experiment.scenario,
+    seed: experiment.seed,
+    config: experiment.config,
+    runs,
+    wallTotalMs: performance.now() - started,
+  });
+  const path = await writeResults(experiment.out, results);
+  const plots = await writePlots(experiment.out, results);
+  if (plots.font.warning !== undefined) console.error(`warning: ${plots.font.warning}`);
+  if (!experiment.quiet) {
+    console.log('');
+    console.log(`${experiment.scenario} · seed ${experiment.seed}`);
+    console.log(formatTable(results.runs, { color: wantsColor(process.stdout) }));
+    console.log(`\nresults: ${relative(process.cwd(), path) || path}; plots: ${plots.files.filter((f) => f.endsWith('.png')).length} PNG in ${relative(process.cwd(), experiment.out) || '.'}`);
+  } else {
+    console.log(path);
+  }
+  return path;
+}

@@ -1,0 +1,67 @@
+// What every scenario does around its workload: load the model, build the experiment from the
+// common flags, run it, and turn known errors into one line and a non-zero exit.
+
+import { resolve } from 'node:path';
+import { ClusterConfigError } from '../../src/actors/cluster-options.ts';
+import { ModelError } from '../../src/model/errors.ts';
+import { loadTokenSource } from '../../src/model/load-token-source.ts';
+import type { TokenSource } from '../../src/model/token-source.ts';
+import type { JsonObject } from '../../src/report/config.ts';
+import type { WorkloadDriver } from '../../src/workload/driver.ts';
+import { runExperiment } from './experiment.ts';
+import type { CommonOptions } from './options.ts';
+
+/** The model named by --model; the tiny GPT-2's weights are fixed, the dummy follows --seed. */
+export async function loadModel(options: CommonOptions): Promise<TokenSource & { encode(text: string): number[] }> {
+  const source = await loadTokenSource(options.model, { seed: options.model === 'dummy' ? options.seed : 0 });
+  if (source.encode === undefined) throw new ModelError(`model '${options.model}' has no tokenizer, and this scenario's prompts are text`);
+  return source as TokenSource & { encode(text: string): number[] };
+}
+
+/** Runs `makeDriver`'s requests under every --strategy and writes the results. */
+export async function runScenario(
+  scenario: string,
+  options: CommonOptions,
+  tokens: TokenSource,
+  makeDriver: () => WorkloadDriver,
+  config: JsonObject,
+): Promise<void> {
+  const delay = options.kvDelay;
+  await runExperiment({
+    scenario,
+    seed: options.seed,
+    strategies: options.strategy,
+    cluster: {
+      workers: options.workers,
+      view: options.routerView,
+      ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
+      ...(delay > 0 ? { delays: { 'KV.STORED': delay, 'KV.REMOVED': delay, 'KV.CLEARED': delay } } : {}),
+    },
+    tokens,
+    driver: makeDriver,
+    config: {
+      ...config,
+      workers: options.workers,
+      routerView: options.routerView,
+      model: tokens.name,
+      capacity: options.capacity ?? 'profile (924)',
+      kvDelayMs: delay,
+      strategies: [...options.strategy],
+    },
+    out: resolve(options.out ?? `results/${scenario}`),
+    quiet: options.quiet,
+  });
+}
+
+/** Runs `main`, printing known errors as one line (no stack) and exiting with 1. */
+export function runMain(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      const known = error instanceof ModelError || error instanceof ClusterConfigError || (error instanceof Error && /Error$/.test(error.name) && error.name !== 'Error' && error.name !== 'TypeError');
+      console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+      if (!known && error instanceof Error && error.stack !== undefined) console.error(error.stack);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,127 @@
+// One batched forward of a causal LM through transformers.js, in the two shapes a token source
+// needs: a prefill of whole prompts (left-padded into one batch, fed in column chunks through the
+// KV cache) and a decode step of one token per row on top of a KvBatch. Both take the greedy
+// (argmax, lowest id on ties) next token of every row.
+
+import { Tensor, type PreTrainedModel } from '@huggingface/transformers';
+import type { KvBatch, KvTensor } from './kv-batch.ts';
+
+export interface StepResult {
+  /** The next token of each row. */
+  readonly tokens: readonly number[];
+  /** Each row's next-token logits: row r at [r·vocab, (r+1)·vocab). */
+  readonly logits: Float32Array;
+  readonly vocab: number;
+  /** The K/V of every row after the step (the fed tokens included). */
+  readonly kv: KvBatch;
+}
+
+const PAD_TOKEN = 0; // any valid id: padded positions are masked out
+
+function int64(values: ArrayLike<number>, dims: number[]): Tensor {
+  const data = new BigInt64Array(values.length);
+  for (let i = 0; i < values.length; i++) data[i] = BigInt(values[i]!);
+  return new Tensor('int64', data, dims);
+}
+
+/** The mask [rows, width]: 0 on each row's first pads[r] positions, 1 after. */
+function leftPaddedMask(pads: readonly number[], width: number): Tensor {
+  const mask = new Array<number>(pads.length * width).fill(1);
+  pads.forEach((pad, r) => mask.fill(0, r * width, r * width + Math.min(pad, width)));
+  return int64(mask, [pads.length, width]);
+}
+
+async function run(model: PreTrainedModel, inputs: Record<string, Tensor | Record<string, Tensor> | undefined>): Promise<Record<string, Tensor>> {
+  return (await model.forward({ ...inputs, num_logits_to_keep: int64([1], []) })) as Record<string, Tensor>;
+}
+
+/** The outputs' `present.*` as the next step's `past_key_values.*`. */
+function presentAsPast(outputs: Record<string, Tensor>, pads: readonly number[]): KvBatch {
+  const tensors = new Map<string, KvTensor>();
+  let length = -1;
+  for (const [name, tensor] of Object.entries(outputs)) {
+    if (!name.startsWith('present')) continue;
+    if (tensor.type !== 'float32') throw new TypeError(`cache output '${name}' is ${tensor.type}; only float32 caches are supported`);
+    const [, heads, time, headDim] = tensor.dims as [number, number, number, number];
+    length = time;
+    tensors.set(name.replace('present', 'past_key_values'), { data: tensor.data as Float32Array, heads, headDim });
+  }
+  if (tensors.size === 0) throw new TypeError('the model returns no present.* outputs: it cannot keep a KV cache');
+  return { tensors, rows: pads.length, length, pads };
+}
+
+function pastInputs(kv: KvBatch): Record<string, Tensor> {
+  const past: Record<string, Tensor> = {};
+  for (const [name, t] of kv.tensors) past[name] = new Tensor('float32', t.data, [kv.rows, t.heads, kv.length, t.headDim]);
+  return past;
+}
+
+/** Argmax of the last position of each row of logits [rows, positions, vocab]. */
+function lastLogits(logits: Tensor, rows: number): { tokens: number[]; logits: Float32Array; vocab: number } {
+  const [, positions, vocab] = logits.dims as [number, number, number];
+  const data = logits.data as Float32Array;
+  const kept = positions === 1 ? data : new Float32Array(rows * vocab);
+  if (positions !== 1) {
+    for (let r = 0; r < rows; r++) kept.set(data.subarray(((r + 1) * positions - 1) * vocab, (r + 1) * positions * vocab), r * vocab);
+  }
+  const tokens: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    let bestValue = -Infinity;
+    for (let v = 0, at = r * vocab; v < vocab; v++, at++) {
+      if (kept[at]! > bestValue) {
+        bestValue = kept[at]!;
+        best = v;
+      }
+    }
+    tokens.push(best);
+  }
+  return { tokens, logits: kept, vocab };
+}
+
+/**
+ * Prefills each prompt from scratch. Prompts are right-aligned (left padding); position ids count
+ * each row's own tokens, so a row's result does not depend on the others. The padded columns go
+ * through the model `chunk` at a time, each chunk attending to the cache of the ones before.
+ */
+export async function prefill(model: PreTrainedModel, prompts: readonly (readonly number[])[], chunk: number): Promise<StepResult> {
+  const rows = prompts.length;
+  const width = Math.max(...prompts.map((p) => p.length));
+  const pads = prompts.map((p) => width - p.length);
+  let kv: KvBatch | undefined;
+  let outputs: Record<string, Tensor> = {};
+  for (let from = 0; from < width; from += chunk) {
+    const to = Math.min(width, from + chunk);
+    const ids: number[] = [];
+    const positions: number[] = [];
+    prompts.forEach((prompt, r) => {
+      for (let c = from; c < to; c++) {
+        ids.push(c < pads[r]! ? PAD_TOKEN : prompt[c - pads[r]!]!);
+        positions.push(Math.max(0, c - pads[r]!));
+      }
+    });
+    outputs = await run(model, {
+      input_ids: int64(ids, [rows, to - from]),
+      attention_mask: leftPaddedMask(pads, to),
+      position_ids: int64(positions, [rows, to - from]),
+      past_key_values: kv === undefined ? undefined : pastInputs(kv),
+    });
+    kv = presentAsPast(outputs, pads);
+  }
+  const logits = outputs['logits'];
+  if (logits === undefined || kv === undefined) throw new TypeError('the model returned no logits');
+  return { ...lastLogits(logits, rows), kv };
+}
+
+/** Feeds one token per row on top of `kv` (row r's next token is `tokens[r]`). */
+export async function decodeStep(model: PreTrainedModel, kv: KvBatch, tokens: readonly number[]): Promise<StepResult> {
+  const outputs = await run(model, {
+    input_ids: int64(tokens, [kv.rows, 1]),
+    attention_mask: leftPaddedMask(kv.pads, kv.length + 1),
+    position_ids: int64(kv.pads.map((pad) => kv.length - pad), [kv.rows, 1]),
+    past_key_values: pastInputs(kv),
+  });
+  const logits = outputs['logits'];
+  if (logits === undefined) throw new TypeError('the model returned no logits');
+  return { ...lastLogits(logits, kv.rows), kv: presentAsPast(outputs, kv.pads) };
+}

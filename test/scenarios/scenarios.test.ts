@@ -1,0 +1,86 @@
+// The scenarios as a user runs them: real processes, real flags, files on disk.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { resultsSchema } from '../../src/report/results-schema.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const tsx = join(root, 'node_modules/.bin/tsx');
+const traces = join(root, '../shared/traces');
+
+function run(script: string, args: string[]) {
+  const result = spawnSync(tsx, [join(root, 'scenarios', script), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const outDir = () => mkdtempSync(join(tmpdir(), 'scr-scenario-'));
+const readResults = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Record<string, unknown> & { wall: unknown; runs: { strategy: string; requests: { submitted: number; completed: number; rejected: number; failed: number } }[] };
+
+describe('scenarios/rag.ts', () => {
+  it('runs every strategy on the same requests and writes results.json and five PNG plots', () => {
+    const out = outDir();
+    const { code, stdout, stderr } = run('rag.ts', ['--model', 'dummy', '--requests', '40', '--out', out]);
+    expect(code, stderr).toBe(0);
+    const results = readResults(out);
+    expect(resultsSchema.safeParse(results).success).toBe(true);
+    expect(results.runs.map((r) => r.strategy)).toEqual(['cache-aware', 'longest-prefix', 'round-robin', 'least-loaded']);
+    for (const r of results.runs) expect(r.requests, r.strategy).toMatchObject({ submitted: 40, completed: 40, rejected: 0, failed: 0 });
+    expect(readdirSync(out).filter((f) => f.endsWith('.png')).sort()).toEqual([
+      'hit-rate-over-time.png', 'latency-by-cache-status.png', 'latency-distribution.png', 'match-length.png', 'worker-load.png',
+    ]);
+    expect(stdout).toContain('cache-aware');
+  });
+
+  it('writes byte-identical results, wall times aside, for the same seed', () => {
+    const [a, b] = [outDir(), outDir()];
+    for (const out of [a, b]) expect(run('rag.ts', ['--model', 'dummy', '--requests', '30', '--seed', '7', '--strategy', 'cache-aware,round-robin', '--out', out, '--quiet']).code).toBe(0);
+    const strip = (dir: string) => {
+      const { wall: _wall, ...rest } = readResults(dir);
+      return JSON.stringify(rest);
+    };
+    expect(strip(a)).toBe(strip(b));
+  });
+
+  it('stops with a message naming a bad flag, and a non-zero exit', () => {
+    const bad = run('rag.ts', ['--workers', '0']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("option '--workers <n>' argument '0' is invalid");
+    const strategy = run('rag.ts', ['--strategy', 'fastest']);
+    expect(strategy.code).not.toBe(0);
+    expect(strategy.stderr).toContain("unknown strategy 'fastest'; valid: cache-aware, longest-prefix, round-robin, least-loaded");
+  });
+
+  it('names the model and the offline alternative when a hub model cannot be reached', () => {
+    const { code, stderr } = run('rag.ts', ['--model', 'Xenova/gpt2', '--requests', '5']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/Xenova\/gpt2.*unreachable.*--model tiny/);
+    expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe('scenarios/replay.ts', () => {
+  it('replays a real trace with every request accounted for', () => {
+    const out = outDir();
+    const { code, stderr } = run('replay.ts', [join(traces, 'synthetic_trace.jsonl'), '--limit', '300', '--model', 'dummy', '--strategy', 'cache-aware', '--out', out]);
+    expect(code, stderr).toBe(0);
+    const [only] = readResults(out).runs;
+    expect(only?.requests).toMatchObject({ submitted: 300, completed: 300 });
+  });
+
+  it('stops at a malformed line, naming it, or skips and counts it with --skip-bad-lines', () => {
+    const dir = outDir();
+    const trace = join(dir, 'bad.jsonl');
+    writeFileSync(trace, ['{"timestamp": 0, "input_length": 100, "output_length": 5, "hash_ids": [1]}', '{"timestamp": 5, "input_length": 100, "output_length": 5}', '{"timestamp": 9, "input_length": 100, "output_length": 5, "hash_ids": [1]}'].join('\n'));
+    const strict = run('replay.ts', [trace, '--model', 'dummy', '--out', dir]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/bad\.jsonl line 2: hash_ids/);
+    const lenient = run('replay.ts', [trace, '--model', 'dummy', '--skip-bad-lines', '--strategy', 'round-robin', '--out', dir]);
+    expect(lenient.code, lenient.stderr).toBe(0);
+    expect(lenient.stderr).toContain('skipped 1 malformed lines');
+    expect(readResults(dir).runs[0]?.requests.completed).toBe(2);
+  });
+});
