@@ -14,6 +14,7 @@ interface RagFlags extends CommonOptions {
   readonly zipf: number;
   readonly chunkWords: number;
   readonly outputTokens: number;
+  readonly systemWords: number;
 }
 
 const command = scenarioCommand('rag', 'RAG workload over a cluster, every routing strategy on the same requests', { requests: 300 })
@@ -22,6 +23,7 @@ const command = scenarioCommand('rag', 'RAG workload over a cluster, every routi
   .option('--top-k <k>', 'chunks retrieved per question', integer(1, 64), 4)
   .option('--zipf <s>', 'Zipf exponent of chunk popularity (0 = uniform)', decimal(0, 10), 1.1)
   .option('--chunk-words <n>', 'words per chunk', integer(1, 10_000), 100)
+  .option('--system-words <n>', 'words of the shared system prompt (longer: more of every prompt is cached everywhere)', integer(0, 100_000), 150)
   .option('--output-tokens <n>', 'tokens generated per answer', integer(1, 100_000), 64);
 
 runMain(async () => {
@@ -36,6 +38,7 @@ runMain(async () => {
     topK: flags.topK,
     zipfExponent: flags.zipf,
     chunkSize: flags.chunkWords,
+    systemPromptWords: flags.systemWords,
     outputTokens: flags.outputTokens,
   });
   await runScenario('rag', flags, model, () => openLoop(requests), {
@@ -45,6 +48,7 @@ runMain(async () => {
     topK: flags.topK,
     zipfExponent: flags.zipf,
     chunkWords: flags.chunkWords,
+    systemWords: flags.systemWords,
     outputTokens: flags.outputTokens,
   });
 });

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { ClusterConfigError } from '../../src/actors/cluster-options.ts';
 import { ModelError } from '../../src/model/errors.ts';
 import { loadTokenSource } from '../../src/model/load-token-source.ts';
+import { memoizeTokens } from '../../src/model/memo-source.ts';
 import type { TokenSource } from '../../src/model/token-source.ts';
 import type { JsonObject } from '../../src/report/config.ts';
 import type { WorkloadDriver } from '../../src/workload/driver.ts';
@@ -27,6 +28,8 @@ export async function runScenario(
   config: JsonObject,
 ): Promise<void> {
   const delay = options.kvDelay;
+  // Every strategy runs the same requests: the model's answers are computed once and read back.
+  const memo = memoizeTokens(tokens);
   await runExperiment({
     scenario,
     seed: options.seed,
@@ -37,7 +40,7 @@ export async function runScenario(
       ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
       ...(delay > 0 ? { delays: { 'KV.STORED': delay, 'KV.REMOVED': delay, 'KV.CLEARED': delay } } : {}),
     },
-    tokens,
+    tokens: memo,
     driver: makeDriver,
     config: {
       ...config,

@@ -40,8 +40,13 @@ export interface RagOptions extends CommonOptions {
   readonly topK?: number;
   /** Zipf exponent of chunk popularity (default 1.1; 0 is uniform). */
   readonly zipfExponent?: number;
-  /** The shared system prompt (default DEFAULT_RAG_SYSTEM_PROMPT). */
+  /** The shared system prompt (default DEFAULT_RAG_SYSTEM_PROMPT, extended to `systemPromptWords`). */
   readonly systemPrompt?: string;
+  /**
+   * Grow the default system prompt with seeded instruction paragraphs to about this many words
+   * (real RAG deployments carry long instructions; the shared prefix is what every worker caches).
+   */
+  readonly systemPromptWords?: number;
   /** Output tokens per request (default 64). */
   readonly outputTokens?: LengthSpec;
   /** Arrival time of the first request in ms (default 0). */
@@ -93,10 +98,20 @@ function retrieveRanks(drawRank: () => number, k: number): number[] {
   return [...taken];
 }
 
+/** The default system prompt followed by seeded paragraphs, until it holds at least `words` words. */
+export function extendedSystemPrompt(words: number, seed: number): string {
+  checkInteger('systemPromptWords', words, 0, 1_000_000);
+  const text = createTextGenerator(streamPrng(seed, 'system-prompt'));
+  let prompt = DEFAULT_RAG_SYSTEM_PROMPT;
+  while (prompt.split(/\s+/).length < words) prompt += `\n\n${text.paragraph()}`;
+  return prompt;
+}
+
 /** The requests of a RAG workload: Zipf-popular chunks, a shared system prompt, Poisson arrivals. */
 export function ragWorkload(options: RagOptions): RagRequest[] {
   const { seed, requests, rate, encode, corpus = { kind: 'builtin' }, chunkSize = 100, chunkUnit = 'words', topK = 4 } = options;
-  const { zipfExponent = 1.1, systemPrompt = DEFAULT_RAG_SYSTEM_PROMPT, outputTokens = 64, start = 0, idPrefix = 'rag-' } = options;
+  const { zipfExponent = 1.1, outputTokens = 64, start = 0, idPrefix = 'rag-' } = options;
+  const systemPrompt = options.systemPrompt ?? extendedSystemPrompt(options.systemPromptWords ?? 0, seed);
   checkInteger('requests', requests, 0);
   checkPositive('rate', rate);
   checkInteger('chunkSize', chunkSize, 1);
