@@ -18,7 +18,7 @@ interface ReplayFlags extends CommonOptions {
   readonly skipBadLines: boolean;
 }
 
-const command = scenarioCommand('replay', 'replay a Mooncake JSONL trace, every routing strategy on the same requests', { requests: Number.MAX_SAFE_INTEGER, workers: 8 })
+const command = scenarioCommand('replay', 'replay a Mooncake JSONL trace, every routing strategy on the same requests', { requests: Number.MAX_SAFE_INTEGER, requestsLabel: 'the whole trace', workers: 8 })
   .addArgument(new Argument('<trace>', 'a Mooncake JSONL trace file'))
   .option('--blocks-per-id <B>', '16-token blocks per trace hash id (a 512-token block shrinks to B × 16 tokens)', integer(1, 32), 1)
   .option('--output-scale <F>', 'output tokens = max(1, round(output_length × F)); default B × 16 / 512, 1 keeps the trace lengths', decimal(0))

@@ -54,7 +54,7 @@ function capacity(value: string): number | 'unbounded' {
 }
 
 /** A command with the flags every scenario shares; `defaults` sets the scenario's own defaults. */
-export function scenarioCommand(name: string, description: string, defaults: { requests: number; workers?: number }): Command {
+export function scenarioCommand(name: string, description: string, defaults: { requests: number; requestsLabel?: string; workers?: number }): Command {
   return new Command(name)
     .description(description)
     .addOption(new Option('--workers <n>', 'number of workers').argParser(integer(1, 4096)).default(defaults.workers ?? 4))
@@ -66,7 +66,7 @@ export function scenarioCommand(name: string, description: string, defaults: { r
     .addOption(new Option('--router-view <view>', "the router's view of the caches: events (KV events) or approx (its own decisions)").choices(['events', 'approx']).default('events'))
     .addOption(new Option('--model <model>', 'decode tokens: tiny (built-in GPT-2, offline), dummy (seeded, no model), a hub id (e.g. Xenova/gpt2, needs internet) or a model folder').default('tiny'))
     .addOption(new Option('--seed <n>', 'seed of the workload and the tokens').argParser(integer(0, 2 ** 31 - 1)).default(1))
-    .addOption(new Option('--requests <n>', 'number of requests').argParser(integer(1)).default(defaults.requests))
+    .addOption(new Option('--requests <n>', 'number of requests').argParser(integer(1)).default(defaults.requests, defaults.requestsLabel))
     .addOption(new Option('--capacity <blocks>', 'KV blocks per worker, or unbounded (default: the profile, 924)').argParser(capacity))
     .addOption(new Option('--kv-delay <ms>', 'deliver KV events to the router this late (a stale view)').argParser(decimal(0)).default(0))
     .addOption(new Option('--out <dir>', `where results.json and the plots go (default: results/${name}/)`))
