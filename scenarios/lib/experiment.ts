@@ -11,6 +11,7 @@ import type { TokenSource } from '../../src/model/token-source.ts';
 import type { JsonObject } from '../../src/report/config.ts';
 import { writePlots } from '../../src/report/plots.ts';
 import { createProgress } from '../../src/report/progress.ts';
+import { writeRequestsJsonl } from '../../src/report/requests-jsonl.ts';
 import { buildResults, writeResults, type RunInput } from '../../src/report/results.ts';
 import { formatTable, wantsColor } from '../../src/report/table.ts';
 import type { StrategyName } from '../../src/routing/strategies.ts';
@@ -83,13 +84,14 @@ export async function runExperiment(experiment: Experiment): Promise<string> {
     wallTotalMs: performance.now() - started,
   });
   const path = await writeResults(experiment.out, results);
+  await writeRequestsJsonl(experiment.out, runs);
   const plots = await writePlots(experiment.out, results);
   if (plots.font.warning !== undefined) console.error(`warning: ${plots.font.warning}`);
   if (!experiment.quiet) {
     console.log('');
     console.log(`${experiment.scenario} · seed ${experiment.seed}`);
     console.log(formatTable(results.runs, { color: wantsColor(process.stdout) }));
-    console.log(`\nresults: ${relative(process.cwd(), path) || path}; plots: ${plots.files.filter((f) => f.endsWith('.png')).length} PNG in ${relative(process.cwd(), experiment.out) || '.'}`);
+    console.log(`\nresults: ${relative(process.cwd(), path) || path}, requests.jsonl; plots: ${plots.files.filter((f) => f.endsWith('.png')).length} PNG in ${relative(process.cwd(), experiment.out) || '.'}`);
   } else {
     console.log(path);
   }

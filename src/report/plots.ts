@@ -1,10 +1,12 @@
-// The five plots of the source write-up (DESIGN §3.10), each a vega-lite spec in plots/, drawn
-// from the results document alone, so that a results.json can be plotted again later:
+// The plots of the report (DESIGN §3.10), each a vega-lite spec in plots/, drawn from the results
+// document alone, so that a results.json can be plotted again later:
 //   latency-distribution     ECDF of TTFT and e2e per strategy
 //   hit-rate-over-time       token hit rate per timeline window per strategy
 //   worker-load              requests routed per worker per strategy
 //   latency-by-cache-status  HIT vs MISS e2e p50 and p95 per strategy
 //   match-length             cached blocks at first admission, power-of-two buckets
+//   ttft-cdf                 TTFT CDF per strategy (log x when it spans > 2 decades), p50 / p99 guides
+//   strategy-comparison      block hit rate, TTFT p50 / p99, e2e p50 per strategy, one panel each
 // Each is written as NAME.svg and NAME.png. Same results and font → same SVG and PNG bytes.
 
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -15,13 +17,23 @@ import { hitRateOverTimeSpec } from './plots/hit-rate-over-time.ts';
 import { latencyByCacheStatusSpec } from './plots/latency-by-cache-status.ts';
 import { latencyDistributionSpec } from './plots/latency-distribution.ts';
 import { matchLengthSpec } from './plots/match-length.ts';
+import { strategyComparisonSpec } from './plots/strategy-comparison.ts';
 import type { PlotInput } from './plots/theme.ts';
+import { ttftCdfSpec } from './plots/ttft-cdf.ts';
 import { workerLoadSpec } from './plots/worker-load.ts';
 import { renderSpec } from './render.ts';
 
 export type { PlotInput } from './plots/theme.ts';
 
-export const PLOT_NAMES = ['latency-distribution', 'hit-rate-over-time', 'worker-load', 'latency-by-cache-status', 'match-length'] as const;
+export const PLOT_NAMES = [
+  'latency-distribution',
+  'hit-rate-over-time',
+  'worker-load',
+  'latency-by-cache-status',
+  'match-length',
+  'ttft-cdf',
+  'strategy-comparison',
+] as const;
 export type PlotName = (typeof PLOT_NAMES)[number];
 
 const SPECS: Readonly<Record<PlotName, (input: PlotInput, fontFamily: string) => TopLevelSpec>> = {
@@ -30,6 +42,8 @@ const SPECS: Readonly<Record<PlotName, (input: PlotInput, fontFamily: string) =>
   'worker-load': workerLoadSpec,
   'latency-by-cache-status': latencyByCacheStatusSpec,
   'match-length': matchLengthSpec,
+  'ttft-cdf': ttftCdfSpec,
+  'strategy-comparison': strategyComparisonSpec,
 };
 
 export interface PlotOptions {
@@ -37,7 +51,7 @@ export interface PlotOptions {
   readonly font?: PlotFont | PlotFontOptions;
   /** PNG pixels per SVG unit; 2 by default. */
   readonly scale?: number;
-  /** Which plots; all five by default. */
+  /** Which plots; all of PLOT_NAMES by default. */
   readonly only?: readonly PlotName[];
 }
 

@@ -21,7 +21,7 @@ const outDir = () => mkdtempSync(join(tmpdir(), 'scr-scenario-'));
 const readResults = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Record<string, unknown> & { wall: unknown; runs: { strategy: string; requests: { submitted: number; completed: number; rejected: number; failed: number } }[] };
 
 describe('scenarios/rag.ts', () => {
-  it('runs every strategy on the same requests and writes results.json and five PNG plots', () => {
+  it('runs every strategy on the same requests and writes results.json, requests.jsonl and seven PNG plots', () => {
     const out = outDir();
     const { code, stdout, stderr } = run('rag.ts', ['--model', 'dummy', '--requests', '40', '--out', out]);
     expect(code, stderr).toBe(0);
@@ -30,8 +30,13 @@ describe('scenarios/rag.ts', () => {
     expect(results.runs.map((r) => r.strategy)).toEqual(['cache-aware', 'longest-prefix', 'round-robin', 'least-loaded']);
     for (const r of results.runs) expect(r.requests, r.strategy).toMatchObject({ submitted: 40, completed: 40, rejected: 0, failed: 0 });
     expect(readdirSync(out).filter((f) => f.endsWith('.png')).sort()).toEqual([
-      'hit-rate-over-time.png', 'latency-by-cache-status.png', 'latency-distribution.png', 'match-length.png', 'worker-load.png',
+      'hit-rate-over-time.png', 'latency-by-cache-status.png', 'latency-distribution.png', 'match-length.png',
+      'strategy-comparison.png', 'ttft-cdf.png', 'worker-load.png',
     ]);
+    const lines = readFileSync(join(out, 'requests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(4 * 40);
+    expect(Object.keys(lines[0]!)).toEqual(['strategy', 'id', 'worker', 'arrivalMs', 'ttftMs', 'e2eMs', 'promptBlocks', 'cachedBlocks', 'computedBlocks', 'outputTokens', 'status']);
+    expect(lines.every((l) => l['status'] === 'completed')).toBe(true);
     expect(stdout).toContain('cache-aware');
   });
 

@@ -19,7 +19,8 @@ export function plotConfig(fontFamily: string): Config {
     view: { stroke: '#ccc' },
     title: { fontSize: 15, subtitleFontSize: 11, subtitleColor: '#555', anchor: 'start', offset: 10 },
     axis: { labelFontSize: 11, titleFontSize: 12, titlePadding: 8, gridColor: '#e6e6e6' },
-    legend: { labelFontSize: 11, titleFontSize: 12 },
+    // Room for strategy names of ~30 characters before the legend cuts them with an ellipsis.
+    legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 240 },
     header: { labelFontSize: 12, titleFontSize: 12 },
   };
 }
