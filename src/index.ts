@@ -70,6 +70,15 @@ export type { RouteRequest, RoutingChoice, RoutingContext, Strategy, WorkerLoad 
 export { createDummyTokenSource } from './model/dummy.ts';
 export type { DummyTokenOptions } from './model/dummy.ts';
 export type { SequenceTokens, TokenSource } from './model/token-source.ts';
+export { loadTokenSource, BUILTIN_MODELS, DEFAULT_MODEL } from './model/load-token-source.ts';
+export type { LoadTokenSourceOptions } from './model/load-token-source.ts';
+export { createTransformersSource } from './model/transformers-source.ts';
+export type { ModelTokenSource, TransformersSourceOptions } from './model/transformers-source.ts';
+export { createTinySource } from './model/tiny-source.ts';
+export { ensureTinyModel } from './model/tiny-gpt2/cache.ts';
+export { withTokenizer, gpt2Tokenizer } from './model/with-tokenizer.ts';
+export { memoizeTokens } from './model/memo-source.ts';
+export { ModelError, ModelLoadError, TokenBatchError } from './model/errors.ts';
 
 // Metrics.
 export { MetricsRecorder } from './metrics/recorder.ts';
@@ -81,3 +90,23 @@ export type { RequestRecord } from './metrics/request-record.ts';
 
 // Workloads.
 export { createPrng } from './workload/prng.ts';
+export type { WorkloadRequest } from './workload/request.ts';
+export { ragWorkload, extendedSystemPrompt } from './workload/rag.ts';
+export type { RagOptions } from './workload/rag.ts';
+export { chatSessions } from './workload/chat.ts';
+export type { ChatOptions } from './workload/chat.ts';
+export { sharedPrefixWorkload } from './workload/shared-prefix.ts';
+export type { SharedPrefixOptions } from './workload/shared-prefix.ts';
+export { readMooncakeTrace, parseMooncakeTrace } from './workload/mooncake.ts';
+export type { MooncakeOptions, MooncakeTrace } from './workload/mooncake.ts';
+export { TraceError } from './workload/trace-errors.ts';
+export { openLoop, closedLoop, DriverError } from './workload/driver.ts';
+export type { SubmitTarget, WorkloadDriver, FinishOutcome } from './workload/driver.ts';
+
+// Reports.
+export { buildResults, writeResults, serializeResults } from './report/results.ts';
+export type { Results, ResultsInput } from './report/results.ts';
+export { requestsJsonl, writeRequestsJsonl } from './report/requests-jsonl.ts';
+export { writePlots, PLOT_NAMES } from './report/plots.ts';
+export { formatTable } from './report/table.ts';
+export { createProgress } from './report/progress.ts';
