@@ -15,6 +15,9 @@ export interface CommonOptions {
   readonly out: string | undefined;
   readonly quiet: boolean;
   readonly kvDelay: number;
+  readonly inspect: boolean;
+  readonly inspectPort: number;
+  readonly speed: number;
 }
 
 /** A parser for integers in [min, max], naming the flag in its error. */
@@ -71,5 +74,8 @@ export function scenarioCommand(name: string, description: string, defaults: { r
     .addOption(new Option('--kv-delay <ms>', 'deliver KV events to the router this late (a stale view)').argParser(decimal(0)).default(0))
     .addOption(new Option('--out <dir>', `where results.json and the plots go (default: results/${name}/)`))
     .addOption(new Option('--quiet', 'print only errors and the results path'))
+    .addOption(new Option('--inspect', 'watch the router and workers in the Stately inspector: runs in real time (see --speed)').default(false))
+    .addOption(new Option('--inspect-port <port>', 'port of the local inspector server').argParser(integer(1, 65_535)).default(8080))
+    .addOption(new Option('--speed <x>', 'with --inspect: virtual ms per wall ms (1 = real time)').argParser(decimal(0.001, 1_000_000)).default(1))
     .showHelpAfterError('(run with --help for every flag)');
 }

@@ -9,6 +9,9 @@ import { memoizeTokens } from '../../src/model/memo-source.ts';
 import type { TokenSource } from '../../src/model/token-source.ts';
 import type { JsonObject } from '../../src/report/config.ts';
 import type { WorkloadDriver } from '../../src/workload/driver.ts';
+import { createWebSocketInspector } from '@statelyai/inspect';
+import { createInspectorServer } from '@statelyai/inspect/server';
+import type { InspectionEvent, Observer } from 'xstate';
 import { runExperiment } from './experiment.ts';
 import type { CommonOptions } from './options.ts';
 
@@ -30,30 +33,55 @@ export async function runScenario(
   const delay = options.kvDelay;
   // Every strategy runs the same requests: the model's answers are computed once and read back.
   const memo = memoizeTokens(tokens);
-  await runExperiment({
-    scenario,
-    seed: options.seed,
-    strategies: options.strategy,
-    cluster: {
-      workers: options.workers,
-      view: options.routerView,
-      ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
-      ...(delay > 0 ? { delays: { 'KV.STORED': delay, 'KV.REMOVED': delay, 'KV.CLEARED': delay } } : {}),
+  const inspection = options.inspect ? startInspector(options.inspectPort, options.speed) : undefined;
+  try {
+    await runExperiment({
+      scenario,
+      seed: options.seed,
+      strategies: options.strategy,
+      cluster: {
+        workers: options.workers,
+        view: options.routerView,
+        ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
+        ...(delay > 0 ? { delays: { 'KV.STORED': delay, 'KV.REMOVED': delay, 'KV.CLEARED': delay } } : {}),
+        ...(inspection === undefined ? {} : { clock: 'realtime' as const, speed: options.speed, inspect: inspection.inspect }),
+      },
+      tokens: memo,
+      driver: makeDriver,
+      config: {
+        ...config,
+        workers: options.workers,
+        routerView: options.routerView,
+        model: tokens.name,
+        capacity: options.capacity ?? 'profile (924)',
+        kvDelayMs: delay,
+        strategies: [...options.strategy],
+      },
+      out: resolve(options.out ?? `results/${scenario}`),
+      quiet: options.quiet,
+    });
+  } finally {
+    inspection?.stop();
+  }
+}
+
+/**
+ * The Stately inspector for a run: a local server that a browser opens, and a WebSocket client
+ * that every actor reports to. The page frames the inspector web app (stately.ai/inspect), so the
+ * browser needs the internet; the simulation itself stays offline.
+ */
+function startInspector(port: number, speed: number): { inspect: Observer<InspectionEvent>; stop(): void } {
+  const server = createInspectorServer({ port, autoOpen: false });
+  const inspector = createWebSocketInspector({ url: `ws://localhost:${port}` });
+  console.log(`Stately inspector: open http://localhost:${port} in a browser (that page loads the inspector web app, so the browser needs the internet).`);
+  console.log(`Running in real time at ${speed}× so the router and the workers can be watched as they change.`);
+  return {
+    inspect: inspector.inspect,
+    stop() {
+      inspector.stop();
+      server.stop();
     },
-    tokens: memo,
-    driver: makeDriver,
-    config: {
-      ...config,
-      workers: options.workers,
-      routerView: options.routerView,
-      model: tokens.name,
-      capacity: options.capacity ?? 'profile (924)',
-      kvDelayMs: delay,
-      strategies: [...options.strategy],
-    },
-    out: resolve(options.out ?? `results/${scenario}`),
-    quiet: options.quiet,
-  });
+  };
 }
 
 /** Runs `main`, printing known errors as one line (no stack) and exiting with 1. */

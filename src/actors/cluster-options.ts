@@ -9,7 +9,7 @@ import type { TokenSource } from '../model/token-source.ts';
 import type { ViewMode } from '../routing/router-view.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../routing/strategies.ts';
 import type { Strategy } from '../routing/types.ts';
-import type { InspectionEvent } from 'xstate';
+import type { InspectionEvent, Observer } from 'xstate';
 
 export interface ClusterOptions {
   /** Number of workers; 4 by default. */
@@ -42,8 +42,8 @@ export interface ClusterOptions {
   readonly maxContextTokens?: number;
   /** The value block 0 chains from; a fixed default. */
   readonly hashRoot?: BlockHash;
-  /** XState inspection of every actor (the Stately inspector's `inspect`). */
-  readonly inspect?: (event: InspectionEvent) => void;
+  /** XState inspection of every actor: a function or an observer (e.g. the Stately inspector's `inspector.inspect`). */
+  readonly inspect?: ((event: InspectionEvent) => void) | Observer<InspectionEvent>;
 }
 
 /** Invalid cluster options; the message lists every bad field. */
@@ -81,7 +81,12 @@ const schema = z
     maxBatch: positiveInt.optional(),
     maxContextTokens: positiveInt.optional(),
     hashRoot: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters').optional(),
-    inspect: z.custom<(e: InspectionEvent) => void>((v) => typeof v === 'function', 'expected a function').optional(),
+    inspect: z
+      .custom<((e: InspectionEvent) => void) | Observer<InspectionEvent>>(
+        (v) => typeof v === 'function' || (typeof v === 'object' && v !== null && typeof (v as Observer<InspectionEvent>).next === 'function'),
+        'expected a function or an observer with next()',
+      )
+      .optional(),
   })
   .strict();
 

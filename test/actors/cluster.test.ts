@@ -167,6 +167,12 @@ describe('createCluster: accounting and determinism', () => {
     expect(await summary()).toBe(await summary());
   });
 
+  it('keeps the timing contract exactly in real-time mode', async () => {
+    const { messages, cluster } = await runCluster({ workers: 1, clock: 'realtime', speed: 20 }, [{ id: 'a', at: 0, prompt: prompt(100), maxTokens: 10 }]);
+    expect(ofType(messages, 'REQUEST.COMPLETED')[0]?.at).toBe(5 + 2.5 * 7 + 15 * 10);
+    cluster.stop();
+  });
+
   it('gives the same virtual times in real-time mode as in virtual mode', async () => {
     const submissions = [
       { id: 'a', at: 0, prompt: prompt(40, 1), maxTokens: 3 },
