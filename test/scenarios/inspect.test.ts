@@ -17,7 +17,7 @@ describe('inspection', () => {
     const cluster = createCluster({
       workers: 3,
       inspect: (e: InspectionEvent) => {
-        const id = e.actorRef.id;
+        const id = (e.actorRef as { id?: string }).id ?? '?';
         if (!seen.has(id)) seen.set(id, new Set());
         seen.get(id)!.add(e.type);
       },
@@ -49,7 +49,7 @@ describe('inspection', () => {
     const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
     expect(page).toContain('<iframe id="inspector"');
     const ws = new WebSocket(`ws://127.0.0.1:${port}`);
-    ws.on('message', (data) => received.push(JSON.parse(data.toString())));
+    ws.on('message', (data: Buffer) => received.push(JSON.parse(data.toString()) as (typeof received)[number]));
     expect(await exited).toBe(0);
     ws.close();
     expect(stdout).toContain('Running in real time at 50×');
