@@ -56,7 +56,11 @@ export interface Cluster {
   now(): number;
   /** Submits a request at virtual time `at` (now by default); returns its id. */
   submit(request: RequestInput, at?: number): RequestId;
-  /** Runs the clock until nothing is left to do (or `until`); rejects if an actor failed. */
+  /**
+   * Runs the clock until nothing is left to do (or `until`); rejects if an actor failed. In
+   * real-time mode this also starts the wall-clock pacing, which keeps going afterwards: later
+   * submissions run as they come (call `run()` again to wait for them).
+   */
   run(options?: RunOptions): Promise<void>;
   /** Router and worker state, for dashboards and tests. */
   snapshot(): ClusterSnapshot;
@@ -146,11 +150,13 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     capacity,
     now,
     actors: { router, workers },
-    submit(input: RequestInput, at = now()): RequestId {
+    submit(input: RequestInput, when?: number): RequestId {
       const id = input.id ?? `r${nextId++}`;
       if (ids.has(id)) throw new RangeError(`request id '${id}' was already submitted; ids must be unique`);
-      if (!Number.isFinite(at) || at < now()) {
-        throw new RangeError(`cannot submit request '${id}' at ${at} ms: the clock shows ${now()} ms, and time never runs backwards`);
+      const t = now(); // read once: a real-time clock moves between two reads
+      const at = when ?? t;
+      if (!Number.isFinite(at) || at < t) {
+        throw new RangeError(`cannot submit request '${id}' at ${at} ms: the clock shows ${t} ms, and time never runs backwards`);
       }
       const request: RequestSpec = validateRequest({ ...input, id });
       ids.add(id);
@@ -159,7 +165,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
           for (const engine of engines) if (engine.hasKvEventsDue()) engine.sync();
         }
         bus.publish({ type: 'REQUEST.SUBMITTED', at: now(), request });
-      }, at - now());
+      }, at - t);
       return id;
     },
     async run(runOptions: RunOptions = {}): Promise<void> {
