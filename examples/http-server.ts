@@ -153,8 +153,8 @@ export interface Generator {
   generate(request: GenerateRequest): Promise<GenerateResponse>;
 }
 
-/** `submitLeadMs`: how far ahead of the clock to submit, in virtual ms (see the NOTE in generate). */
-export function createGenerator(cluster: Cluster, tokens: TokenSource, submitLeadMs = 1): Generator {
+/** A generator that submits each prompt to `cluster` now and waits for its end. */
+export function createGenerator(cluster: Cluster, tokens: TokenSource): Generator {
   const encode = tokens.encode?.bind(tokens);
   if (encode === undefined) throw new Error(`token source '${tokens.name}' has no tokenizer; use one with encode(), e.g. loadTokenSource('dummy')`);
   const tracker = new RequestTracker(cluster);
@@ -165,12 +165,7 @@ export function createGenerator(cluster: Cluster, tokens: TokenSource, submitLea
       const id = `http-${next++}`;
       const outcome = tracker.track(id);
       try {
-        // NOTE: `cluster.submit(input)` with no time would mean "now", but in real-time mode it can
-        // throw "time never runs backwards": submit() reads the running clock once for the default
-        // and again to check it, and at speed 1000 a few µs between the two reads are several
-        // virtual ms. So submit one wall ms ahead (`speed` virtual ms); the latencies count from
-        // REQUEST.SUBMITTED, so the lead does not show in them.
-        cluster.submit({ id, prompt: encode(prompt), maxTokens }, cluster.now() + submitLeadMs);
+        cluster.submit({ id, prompt: encode(prompt), maxTokens }); // now, on the cluster's clock
       } catch (error) {
         tracker.forget(id); // never submitted: InvalidRequestError names the bad field
         throw error instanceof InvalidRequestError ? new GenerateError(error.message, 400) : error;
@@ -264,7 +259,7 @@ export async function main(options: HttpExampleOptions = {}): Promise<HttpExampl
   const { port = 0, requests = 6, workers = 4, speed = 1000, model = 'dummy', serve = false, log = true } = options;
   const tokens = await loadTokenSource(model);
   const cluster = createCluster({ workers, strategy: 'cache-aware', tokens, clock: 'realtime', speed, seed: 1 });
-  const server = createGenerateServer(createGenerator(cluster, tokens, speed)); // submit 1 wall ms ahead
+  const server = createGenerateServer(createGenerator(cluster, tokens));
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   if (log) console.log(`listening on ${url}: POST /generate {"prompt": "...", "maxTokens": 16}`);

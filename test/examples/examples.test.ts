@@ -39,7 +39,7 @@ describe('examples/http-server', () => {
   it('answers bad requests with 4xx and keeps serving', async () => {
     const tokens = await loadTokenSource('dummy');
     const cluster = createCluster({ workers: 2, tokens, clock: 'realtime', speed: 1000 });
-    const server = createGenerateServer(createGenerator(cluster, tokens, 1000));
+    const server = createGenerateServer(createGenerator(cluster, tokens));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const post = (body: string) => fetch(`${url}/generate`, { method: 'POST', body });
