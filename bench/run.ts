@@ -6,6 +6,7 @@ import { benchClock } from './clock.ts';
 import { benchRouting } from './routing.ts';
 import { benchModel } from './model.ts';
 import { benchCluster } from './cluster.ts';
+import { benchRagSplit } from './rag-split.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   cache: benchCache,
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   routing: benchRouting,
   cluster: benchCluster,
   model: benchModel,
+  'rag-split': benchRagSplit,
 };
 
 const wanted = process.argv.slice(2);

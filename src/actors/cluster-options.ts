@@ -26,6 +26,12 @@ export interface ClusterOptions {
   readonly latency?: Partial<LatencyModel>;
   /** Where decode tokens come from; seeded dummy tokens by default. */
   readonly tokens?: TokenSource;
+  /**
+   * Or a model by name, loaded when the cluster first runs: 'tiny' (the built-in GPT-2, offline),
+   * 'dummy', a hub id such as 'Xenova/gpt2' (needs internet) or a model folder. `run()` rejects
+   * with ModelLoadError if it cannot be loaded.
+   */
+  readonly model?: string;
   /** Seed of everything random in the cluster (the default token source). */
   readonly seed?: number;
   /** 'virtual' (default): as fast as possible; 'realtime': paced by the wall clock, for watching. */
@@ -73,6 +79,7 @@ const schema = z
       .strict()
       .optional(),
     tokens: z.custom<TokenSource>((v) => typeof v === 'object' && v !== null && typeof (v as TokenSource).next === 'function', 'expected a token source').optional(),
+    model: z.string().min(1).optional(),
     seed: z.number().int().optional(),
     clock: z.enum(['virtual', 'realtime']).optional(),
     speed: z.number().finite().positive().optional(),
@@ -88,7 +95,8 @@ const schema = z
       )
       .optional(),
   })
-  .strict();
+  .strict()
+  .refine((o) => o.model === undefined || o.tokens === undefined, { message: 'give either tokens or model, not both', path: ['model'] });
 
 /** Checks `options`, throwing ClusterConfigError with every problem found. */
 export function validateClusterOptions(options: unknown): ClusterOptions {

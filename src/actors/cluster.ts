@@ -21,7 +21,8 @@ import { MessageBus } from './bus.ts';
 import { PendingWorkCounter } from './pending-work.ts';
 import { validateClusterOptions, type ClusterOptions } from './cluster-options.ts';
 import { RealtimeClock } from './realtime-clock.ts';
-import { validateRequest, type RequestInput } from './request-input.ts';
+import { InvalidRequestError, validateRequest, type RequestInput } from './request-input.ts';
+import { lazyModel } from './lazy-model.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
 export interface WorkerSnapshot {
@@ -82,7 +83,8 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   const clock = mode === 'virtual' ? new VirtualClock() : new RealtimeClock({ speed: options.speed ?? 1 });
   const now = () => clock.now();
   const segmented = (options.decode ?? (mode === 'virtual' ? 'segments' : 'steps')) === 'segments';
-  const tokens = options.tokens ?? createDummyTokenSource({ seed: options.seed ?? 0 });
+  const model = options.model === undefined ? undefined : lazyModel(options.model, options.seed ?? 0);
+  const tokens = options.tokens ?? model?.source ?? createDummyTokenSource({ seed: options.seed ?? 0 });
   const hasherOptions = { blockSize, ...(options.hashRoot === undefined ? {} : { root: options.hashRoot }) };
   const bus = new MessageBus(clock, options.delays);
   const publish = (message: Message) => bus.publish(message);
@@ -158,17 +160,28 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       if (!Number.isFinite(at) || at < t) {
         throw new RangeError(`cannot submit request '${id}' at ${at} ms: the clock shows ${t} ms, and time never runs backwards`);
       }
-      const request: RequestSpec = validateRequest({ ...input, id });
+      const text = typeof input.prompt === 'string' ? input.prompt : undefined;
+      if (text === '') throw new InvalidRequestError(`request '${id}': prompt: expected non-empty text or token ids`);
+      // A text prompt is tokenized when it arrives: a model named in the options is loaded by then.
+      let request: RequestSpec | undefined = text === undefined ? validateRequest({ ...input, prompt: input.prompt as readonly number[], id }) : undefined;
+      if (text !== undefined) validateRequest({ ...input, prompt: [0], id }); // the other fields
       ids.add(id);
       clock.defer(() => {
         if (syncWorkers) {
           for (const engine of engines) if (engine.hasKvEventsDue()) engine.sync();
+        }
+        if (request === undefined) {
+          const encode = tokens.encode;
+          const prompt = encode === undefined ? [] : encode.call(tokens, text as string);
+          // An empty result goes through: the router rejects it with the reason.
+          request = { ...validateRequest({ ...input, prompt: [0], id }), prompt };
         }
         bus.publish({ type: 'REQUEST.SUBMITTED', at: now(), request });
       }, at - t);
       return id;
     },
     async run(runOptions: RunOptions = {}): Promise<void> {
+      if (model !== undefined) await model.ready; // ModelLoadError: one line naming the model
       const until = runOptions.until ?? Infinity;
       if (clock instanceof VirtualClock) {
         // The clock jumps from instant to instant; a model computing tokens holds it where it is.

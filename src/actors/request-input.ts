@@ -5,8 +5,8 @@ import type { RequestSpec } from '../messages.ts';
 export interface RequestInput {
   /** Unique id; generated ('r1', 'r2', …) when absent. */
   readonly id?: string;
-  /** Prompt token ids: integers in [0, 2^32). */
-  readonly prompt: readonly number[];
+  /** Prompt token ids (integers in [0, 2^32)), or text, tokenized by the cluster's token source. */
+  readonly prompt: readonly number[] | string;
   /** Most tokens to generate (≥ 1). */
   readonly maxTokens: number;
   readonly tenant?: string;
@@ -19,8 +19,8 @@ export class InvalidRequestError extends RangeError {
   override readonly name = 'InvalidRequestError';
 }
 
-/** The request as a RequestSpec, or InvalidRequestError naming every bad field. */
-export function validateRequest(input: RequestInput & { id: string }): RequestSpec {
+/** The request as a RequestSpec (a text prompt already tokenized), or InvalidRequestError naming every bad field. */
+export function validateRequest(input: RequestInput & { id: string; prompt: readonly number[] }): RequestSpec {
   const problems: string[] = [];
   if (!Array.isArray(input.prompt) || input.prompt.length === 0) {
     problems.push('prompt: expected a non-empty array of token ids');

@@ -47,6 +47,10 @@ export class RouterCore {
   private decide(message: RequestSubmitted): RequestRouted | RequestRejected {
     const now = this.now();
     const spec = message.request;
+    if (spec.prompt.length === 0) {
+      const reason = 'the prompt has no tokens (a text prompt needs a token source with a tokenizer)';
+      return { type: 'REQUEST.REJECTED', at: now, requestId: spec.id, workerId: null, code: 'invalid', reason };
+    }
     const hashes = this.hasher.hashBlocks(spec.prompt, spec);
     const request: RouteRequest = { id: spec.id, hashes, promptTokens: spec.prompt.length, maxTokens: spec.maxTokens };
     const context = this.view.context(request, now);
