@@ -108,6 +108,16 @@ export interface RequestRejected extends Stamped {
   readonly reason: string;
 }
 
+/** A worker lost the request (it went down): the router routes it again, from its prompt. */
+export interface RequestRetry extends Stamped {
+  readonly type: 'REQUEST.RETRY';
+  readonly requestId: RequestId;
+  /** The worker that lost it. */
+  readonly workerId: WorkerId;
+  readonly request: RequestSpec;
+  readonly reason: string;
+}
+
 export interface RequestFailed extends Stamped {
   readonly type: 'REQUEST.FAILED';
   readonly requestId: RequestId;
@@ -166,6 +176,7 @@ export type RequestMessage =
   | RequestPreempted
   | RequestCompleted
   | RequestRejected
+  | RequestRetry
   | RequestFailed;
 
 export type KvMessage = KvStoredMessage | KvRemovedMessage | KvClearedMessage;

@@ -2,6 +2,7 @@
 // so a bad flag stops the run with a message naming it (and commander's non-zero exit).
 
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseDuration } from '../../src/actors/faults.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../../src/routing/strategies.ts';
 
 export interface CommonOptions {
@@ -18,6 +19,26 @@ export interface CommonOptions {
   readonly inspect: boolean;
   readonly inspectPort: number;
   readonly speed: number;
+  readonly killWorker: readonly string[];
+  readonly restartWorker: readonly string[];
+  readonly stallWorker: readonly string[];
+  readonly kvDrop: number;
+  readonly kvDuplicate: number;
+  readonly kvReorder: number;
+  readonly debug: boolean;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** A duration flag: '50ms', '1.5s', '2m' or a bare number of ms. */
+function duration(flag: string) {
+  return (value: string): number => {
+    try {
+      return parseDuration(value, flag);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message.replace(`${flag}: `, ''));
+    }
+  };
 }
 
 /** A parser for integers in [min, max], naming the flag in its error. */
@@ -71,7 +92,14 @@ export function scenarioCommand(name: string, description: string, defaults: { r
     .addOption(new Option('--seed <n>', 'seed of the workload and the tokens').argParser(integer(0, 2 ** 31 - 1)).default(1))
     .addOption(new Option('--requests <n>', 'number of requests').argParser(integer(1)).default(defaults.requests, defaults.requestsLabel))
     .addOption(new Option('--capacity <blocks>', 'KV blocks per worker, or unbounded (default: the profile, 924)').argParser(capacity))
-    .addOption(new Option('--kv-delay <ms>', 'deliver KV events to the router this late (a stale view)').argParser(decimal(0)).default(0))
+    .addOption(new Option('--kv-delay <time>', 'deliver KV events to the router this late (a stale view), e.g. 50ms').argParser(duration('--kv-delay')).default(0))
+    .addOption(new Option('--kv-drop <p>', 'drop each KV event on its way to the router with probability p').argParser(decimal(0, 1)).default(0))
+    .addOption(new Option('--kv-duplicate <p>', 'deliver each KV event twice with probability p').argParser(decimal(0, 1)).default(0))
+    .addOption(new Option('--kv-reorder <time>', 'delay each KV event by up to this much more, at random, so events overtake each other').argParser(duration('--kv-reorder')).default(0))
+    .addOption(new Option('--kill-worker <w@time>', 'kill worker w at a virtual time, e.g. 2@600s (repeatable): its cache is lost, its requests are routed again').argParser(collect).default([]))
+    .addOption(new Option('--restart-worker <w@time>', 'restart worker w, empty, e.g. 2@900s (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--stall-worker <w@time:kx>', 'from a virtual time on, worker w takes k × longer per step, e.g. 1@300s:4x (1x ends it; repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--debug', 'check every cache invariant after every step and that no request ends twice (slow)').default(false))
     .addOption(new Option('--out <dir>', `where results.json and the plots go (default: results/${name}/)`))
     .addOption(new Option('--quiet', 'print only errors and the results path'))
     .addOption(new Option('--inspect', 'watch the router and workers in the Stately inspector: runs in real time (see --speed)').default(false))

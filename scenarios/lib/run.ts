@@ -3,6 +3,7 @@
 
 import { resolve } from 'node:path';
 import { ClusterConfigError } from '../../src/actors/cluster-options.ts';
+import { parseWorkerFault } from '../../src/actors/faults.ts';
 import { ModelError } from '../../src/model/errors.ts';
 import { loadTokenSource } from '../../src/model/load-token-source.ts';
 import { memoizeTokens } from '../../src/model/memo-source.ts';
@@ -31,6 +32,11 @@ export async function runScenario(
   config: JsonObject,
 ): Promise<void> {
   const delay = options.kvDelay;
+  const faults = [
+    ...options.killWorker.map((t) => parseWorkerFault('kill', t, options.workers)),
+    ...options.restartWorker.map((t) => parseWorkerFault('restart', t, options.workers)),
+    ...options.stallWorker.map((t) => parseWorkerFault('stall', t, options.workers)),
+  ].sort((a, b) => a.at - b.at);
   // Every strategy runs the same requests: the model's answers are computed once and read back.
   const memo = memoizeTokens(tokens);
   const inspection = options.inspect ? startInspector(options.inspectPort, options.speed) : undefined;
@@ -45,6 +51,9 @@ export async function runScenario(
         ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
         ...(delay > 0 ? { delays: { 'KV.STORED': delay, 'KV.REMOVED': delay, 'KV.CLEARED': delay } } : {}),
         ...(inspection === undefined ? {} : { clock: 'realtime' as const, speed: options.speed, inspect: inspection.inspect }),
+        faults,
+        kvFaults: { drop: options.kvDrop, duplicate: options.kvDuplicate, reorderMs: options.kvReorder },
+        debug: options.debug,
       },
       tokens: memo,
       driver: makeDriver,
@@ -55,6 +64,10 @@ export async function runScenario(
         model: tokens.name,
         capacity: options.capacity ?? 'profile (924)',
         kvDelayMs: delay,
+        kvDrop: options.kvDrop,
+        kvDuplicate: options.kvDuplicate,
+        kvReorderMs: options.kvReorder,
+        faults: faults.map((f) => (f.kind === 'stall' ? `${f.kind} ${f.worker}@${f.at}ms:${f.factor}x` : `${f.kind} ${f.worker}@${f.at}ms`)),
         strategies: [...options.strategy],
       },
       out: resolve(options.out ?? `results/${scenario}`),

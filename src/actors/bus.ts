@@ -7,6 +7,7 @@
 
 import { Subject, filter, type Observable } from 'rxjs';
 import type { Message, MessageOf, MessageType } from '../messages.ts';
+import type { KvFaults } from './faults.ts';
 
 /** Delivery delay in ms per message type; absent types are delivered at once. */
 export type DeliveryDelays = Partial<Record<MessageType, number>>;
@@ -34,6 +35,9 @@ export class MessageBus {
   constructor(
     private readonly clock: BusClock,
     delays: DeliveryDelays = {},
+    private readonly kvFaults: KvFaults = {},
+    /** Draws of the KV faults; seeded by the cluster. */
+    private readonly random: () => number = () => 0.5,
   ) {
     for (const [type, ms] of Object.entries(delays)) {
       if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
@@ -46,8 +50,20 @@ export class MessageBus {
   /** Shows `message` to observers, and delivers it now or `delay` ms after its time `at`. */
   publish(message: Message): void {
     this.published.next(message);
-    const delay = this.delays[message.type];
-    if (delay === undefined || delay === 0) {
+    const delay = this.delays[message.type] ?? 0;
+    const { drop = 0, duplicate = 0, reorderMs = 0 } = this.kvFaults;
+    if ((drop > 0 || duplicate > 0 || reorderMs > 0) && message.type.startsWith('KV.')) {
+      // Faults of the KV events on their way to the router; draws in a fixed order per event.
+      if (drop > 0 && this.random() < drop) return;
+      const copies = duplicate > 0 && this.random() < duplicate ? 2 : 1;
+      for (let i = 0; i < copies; i++) this.deliver(message, delay + (reorderMs > 0 ? this.random() * reorderMs : 0));
+      return;
+    }
+    this.deliver(message, delay);
+  }
+
+  private deliver(message: Message, delay: number): void {
+    if (delay === 0) {
       this.delivered.next(message);
       return;
     }

@@ -7,6 +7,7 @@ import type { LatencyModel } from '../latency-model.ts';
 import type { MessageType } from '../messages.ts';
 import type { TokenSource } from '../model/token-source.ts';
 import type { ViewMode } from '../routing/router-view.ts';
+import type { KvFaults, WorkerFaultSpec } from './faults.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../routing/strategies.ts';
 import type { Strategy } from '../routing/types.ts';
 import type { InspectionEvent, Observer } from 'xstate';
@@ -48,6 +49,12 @@ export interface ClusterOptions {
   readonly maxContextTokens?: number;
   /** The value block 0 chains from; a fixed default. */
   readonly hashRoot?: BlockHash;
+  /** Faults that hit workers at given virtual times (kill, restart, stall). */
+  readonly faults?: readonly WorkerFaultSpec[];
+  /** Faults of the KV events on their way to the router: drop, duplicate, reorder. */
+  readonly kvFaults?: KvFaults;
+  /** Check every worker's cache invariants after every step and conservation of requests; slow. */
+  readonly debug?: boolean;
   /** XState inspection of every actor: a function or an observer (e.g. the Stately inspector's `inspector.inspect`). */
   readonly inspect?: ((event: InspectionEvent) => void) | Observer<InspectionEvent>;
 }
@@ -67,7 +74,9 @@ const schema = z
   .object({
     workers: positiveInt.max(4096).optional(),
     profile: z.custom<CapacityProfile>((v) => typeof v === 'object' && v !== null && 'layers' in v, 'expected a capacity profile').optional(),
-    capacity: z.union([positiveInt, z.literal('unbounded')]).optional(),
+    capacity: z
+      .union([z.number().int().min(2), z.literal('unbounded')], { error: "expected an integer ≥ 2 (a request needs a block to grow) or 'unbounded'" })
+      .optional(),
     strategy: z
       .union([z.enum(STRATEGY_NAMES), z.custom<Strategy>((v) => typeof v === 'function', 'expected a function')], {
         error: `expected one of ${STRATEGY_NAMES.join(', ')} or a strategy function`,
@@ -80,6 +89,18 @@ const schema = z
       .optional(),
     tokens: z.custom<TokenSource>((v) => typeof v === 'object' && v !== null && typeof (v as TokenSource).next === 'function', 'expected a token source').optional(),
     model: z.string().min(1).optional(),
+    faults: z
+      .array(
+        z.union([
+          z.strictObject({ kind: z.enum(['kill', 'restart']), worker: z.number().int().nonnegative(), at: delayMs }),
+          z.strictObject({ kind: z.literal('stall'), worker: z.number().int().nonnegative(), at: delayMs, factor: z.number().finite().positive() }),
+        ]),
+      )
+      .optional(),
+    kvFaults: z
+      .strictObject({ drop: z.number().min(0).max(1).optional(), duplicate: z.number().min(0).max(1).optional(), reorderMs: delayMs.optional() })
+      .optional(),
+    debug: z.boolean().optional(),
     seed: z.number().int().optional(),
     clock: z.enum(['virtual', 'realtime']).optional(),
     speed: z.number().finite().positive().optional(),
@@ -96,12 +117,13 @@ const schema = z
       .optional(),
   })
   .strict()
-  .refine((o) => o.model === undefined || o.tokens === undefined, { message: 'give either tokens or model, not both', path: ['model'] });
+  .refine((o) => o.model === undefined || o.tokens === undefined, { message: 'give either tokens or model, not both', path: ['model'] })
+  .refine((o) => (o.faults ?? []).every((f) => f.worker < (o.workers ?? 4)), { message: 'a fault names a worker that does not exist', path: ['faults'] });
 
 /** Checks `options`, throwing ClusterConfigError with every problem found. */
 export function validateClusterOptions(options: unknown): ClusterOptions {
   const result = schema.safeParse(options ?? {});
-  if (result.success) return options as ClusterOptions;
+  if (result.success) return (options ?? {}) as ClusterOptions;
   throw new ClusterConfigError(
     result.error.issues.map((issue) => {
       const where = issue.path.length > 0 ? issue.path.join('.') : 'options';

@@ -13,12 +13,14 @@ import { createDummyTokenSource } from '../model/dummy.ts';
 import { RouterCore } from '../machines/router-core.ts';
 import { routerMachine } from '../machines/router.machine.ts';
 import { WorkerEngine } from '../machines/worker-engine.ts';
-import { workerMachine } from '../machines/worker.machine.ts';
+import { workerMachine, type WorkerFault } from '../machines/worker.machine.ts';
 import { RouterView } from '../routing/router-view.ts';
 import { createStrategy } from '../routing/strategies.ts';
 import type { WorkerLoad } from '../routing/types.ts';
 import { MessageBus } from './bus.ts';
 import { PendingWorkCounter } from './pending-work.ts';
+import type { WorkerFaultSpec } from './faults.ts';
+import { createPrng } from '../workload/prng.ts';
 import { validateClusterOptions, type ClusterOptions } from './cluster-options.ts';
 import { RealtimeClock } from './realtime-clock.ts';
 import { InvalidRequestError, validateRequest, type RequestInput } from './request-input.ts';
@@ -67,13 +69,32 @@ export interface Cluster {
   snapshot(): ClusterSnapshot;
   /** The XState actors, e.g. for an inspector. */
   readonly actors: { readonly router: Actor<typeof routerMachine>; readonly workers: readonly Actor<typeof workerMachine>[] };
+  /** Schedules a fault (kill, restart, stall) at its virtual time. */
+  injectFault(fault: WorkerFaultSpec): void;
   /** Stops every actor and completes events$. */
   stop(): void;
 }
 
+/** Debug mode: every request ends exactly once (completed, rejected or failed); a breach fails the run. */
+function watchConservation(bus: MessageBus, failures: unknown[]): void {
+  const ended = new Map<string, string>();
+  const submitted = new Set<string>();
+  bus.messages$.subscribe((m) => {
+    if (m.type === 'REQUEST.SUBMITTED') {
+      if (submitted.has(m.request.id)) failures.push(new Error(`conservation: request ${m.request.id} was submitted twice`));
+      submitted.add(m.request.id);
+    } else if (m.type === 'REQUEST.COMPLETED' || m.type === 'REQUEST.REJECTED' || m.type === 'REQUEST.FAILED') {
+      const before = ended.get(m.requestId);
+      if (before !== undefined) failures.push(new Error(`conservation: request ${m.requestId} ended twice (${before}, then ${m.type})`));
+      else if (!submitted.has(m.requestId)) failures.push(new Error(`conservation: request ${m.requestId} ended (${m.type}) but was never submitted`));
+      ended.set(m.requestId, m.type);
+    }
+  });
+}
+
 /** Builds a cluster of a router and `workers` workers on one clock. */
-export function createCluster(options: ClusterOptions = {}): Cluster {
-  validateClusterOptions(options);
+export function createCluster(given: ClusterOptions = {}): Cluster {
+  const options = validateClusterOptions(given);
   const workerCount = options.workers ?? 4;
   const profile = options.profile ?? DEFAULT_PROFILE;
   const blockSize = profile.tokensPerBlock;
@@ -86,7 +107,8 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   const model = options.model === undefined ? undefined : lazyModel(options.model, options.seed ?? 0);
   const tokens = options.tokens ?? model?.source ?? createDummyTokenSource({ seed: options.seed ?? 0 });
   const hasherOptions = { blockSize, ...(options.hashRoot === undefined ? {} : { root: options.hashRoot }) };
-  const bus = new MessageBus(clock, options.delays);
+  const kvRandom = createPrng(((options.seed ?? 0) ^ 0x6b7646) >>> 0); // 'kvF': its own stream
+  const bus = new MessageBus(clock, options.delays, options.kvFaults, kvRandom);
   const publish = (message: Message) => bus.publish(message);
   const pendingWork = new PendingWorkCounter();
   const inspect = options.inspect === undefined ? {} : { inspect: options.inspect };
@@ -103,6 +125,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
         now,
         publish,
         pendingWork,
+        debug: options.debug === true,
         stepsPerSegment: segmented ? Infinity : 1,
         ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
         ...(options.maxContextTokens === undefined ? {} : { maxContextTokens: options.maxContextTokens }),
@@ -126,6 +149,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
         workers[message.decision.workerId]?.send(message);
         break;
       case 'REQUEST.SUBMITTED':
+      case 'REQUEST.RETRY':
       case 'WORKER.UP':
       case 'WORKER.DOWN':
         router.send(message);
@@ -139,6 +163,19 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     worker.start();
     bus.publish({ type: 'WORKER.UP', at: now(), workerId: id, capacity });
   }
+  const inject = (fault: WorkerFaultSpec): void => {
+    const worker = workers[fault.worker];
+    if (worker === undefined) throw new RangeError(`fault for worker ${fault.worker}: workers are 0..${workerCount - 1}`);
+    const event: WorkerFault =
+      fault.kind === 'kill'
+        ? { type: 'WORKER.KILL', reason: `killed at ${fault.at} ms` }
+        : fault.kind === 'restart'
+          ? { type: 'WORKER.RESTART' }
+          : { type: 'WORKER.STALL', factor: fault.factor };
+    clock.defer(() => worker.send(event), Math.max(0, fault.at - now()));
+  };
+  for (const fault of options.faults ?? []) inject(fault);
+  if (options.debug === true) watchConservation(bus, failures);
 
   // Before the router decides, the workers' decode segments catch up with the present, so the
   // KV events of steps already over are on the bus (see WorkerEngine.sync).
@@ -152,12 +189,18 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     capacity,
     now,
     actors: { router, workers },
+    injectFault: inject,
     submit(input: RequestInput, when?: number): RequestId {
-      const id = input.id ?? `r${nextId++}`;
+      let id = input.id;
+      if (id === undefined) {
+        do id = `r${nextId++}`;
+        while (ids.has(id)); // never an id the app chose itself
+      }
       if (ids.has(id)) throw new RangeError(`request id '${id}' was already submitted; ids must be unique`);
       const t = now(); // read once: a real-time clock moves between two reads
       const at = when ?? t;
-      if (!Number.isFinite(at) || at < t) {
+      if (!Number.isFinite(at)) throw new RangeError(`cannot submit request '${id}' at ${at} ms: the time must be a finite number of ms`);
+      if (at < t) {
         throw new RangeError(`cannot submit request '${id}' at ${at} ms: the clock shows ${t} ms, and time never runs backwards`);
       }
       const text = typeof input.prompt === 'string' ? input.prompt : undefined;

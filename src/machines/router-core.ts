@@ -3,7 +3,7 @@
 // current from KV events and request lifecycle messages. It never reads a worker directly.
 
 import type { ChainHasher } from '../cache/hash.ts';
-import type { Message, RequestRejected, RequestRouted, RequestSubmitted } from '../messages.ts';
+import type { Message, RequestRejected, RequestRetry, RequestRouted, RequestSubmitted } from '../messages.ts';
 import { NoWorkerAliveError } from '../routing/errors.ts';
 import type { RouterView } from '../routing/router-view.ts';
 import { assertValidChoice } from '../routing/strategies.ts';
@@ -42,6 +42,18 @@ export class RouterCore {
   /** Decides where a submitted request goes, and publishes the decision (or a rejection). */
   route(message: RequestSubmitted): void {
     this.publish(this.decide(message));
+  }
+
+  /**
+   * Routes again a request a worker lost (it went down): like a new one, except that the worker
+   * is taken for dead at once, and with no worker left the request fails (it was accepted once).
+   */
+  retry(message: RequestRetry): void {
+    if (this.view.isAlive(message.workerId)) this.view.onWorkerDown(message.workerId);
+    this.view.onFinished(message.requestId, this.now()); // its old place in the loads
+    const decision = this.decide({ type: 'REQUEST.SUBMITTED', at: message.at, request: message.request });
+    if (decision.type === 'REQUEST.ROUTED') this.publish(decision);
+    else this.publish({ type: 'REQUEST.FAILED', at: decision.at, requestId: message.requestId, workerId: message.workerId, reason: `${message.reason}; ${decision.reason}` });
   }
 
   private decide(message: RequestSubmitted): RequestRouted | RequestRejected {

@@ -2,7 +2,7 @@
 // at once (routing takes no virtual time) and every other message updates the view.
 
 import { setup } from 'xstate';
-import type { RequestSubmitted, WorkerDown, WorkerUp } from '../messages.ts';
+import type { RequestRetry, RequestSubmitted, WorkerDown, WorkerUp } from '../messages.ts';
 import type { RouterCore } from './router-core.ts';
 
 export interface RouterInput {
@@ -20,7 +20,7 @@ export interface RouterContext {
  * RouterCore.observe), as Dynamo's indexer is fed beside its scheduler: there are dozens of them
  * per request, and an actor step each would cost more than the whole decision.
  */
-export type RouterEvent = RequestSubmitted | WorkerUp | WorkerDown;
+export type RouterEvent = RequestSubmitted | RequestRetry | WorkerUp | WorkerDown;
 
 export const routerMachine = setup({
   types: {
@@ -32,6 +32,9 @@ export const routerMachine = setup({
     route: ({ context, event }) => {
       if (event.type === 'REQUEST.SUBMITTED') context.core.route(event);
     },
+    retry: ({ context, event }) => {
+      if (event.type === 'REQUEST.RETRY') context.core.retry(event);
+    },
     observe: ({ context, event }) => context.core.observe(event),
   },
 }).createMachine({
@@ -42,6 +45,7 @@ export const routerMachine = setup({
     routing: {
       on: {
         'REQUEST.SUBMITTED': { actions: 'route' },
+        'REQUEST.RETRY': { actions: 'retry' },
         'WORKER.UP': { actions: 'observe' },
         'WORKER.DOWN': { actions: 'observe' },
       },

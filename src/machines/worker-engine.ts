@@ -15,9 +15,9 @@
 // results; `sync()` processes the steps already over, so that what they announce is on the bus
 // before anything else happens at that time.
 
-import type { BlockPool } from '../cache/block-pool.ts';
+import { BlockPool } from '../cache/block-pool.ts';
 import type { BlockHash, ChainHasher } from '../cache/hash.ts';
-import { decodeMs, prefillMs, type LatencyModel } from '../latency-model.ts';
+import { prefillMs, type LatencyModel } from '../latency-model.ts';
 import type { EngineState, Message, RequestRouted, RequestSpec, WorkerId } from '../messages.ts';
 import type { TokenSource } from '../model/token-source.ts';
 
@@ -39,6 +39,8 @@ export interface WorkerEngineOptions {
   readonly stepsPerSegment?: number;
   /** Told when the engine waits for an asynchronous token source, so the run loop can wait too. */
   readonly pendingWork?: PendingWork;
+  /** Check the cache invariants after every step (slow; for tests and soak runs). */
+  readonly debug?: boolean;
 }
 
 /** Work outside the clock (a model computing tokens) that virtual time must wait for. */
@@ -64,6 +66,7 @@ interface Sequence {
   /** Tokens emitted since the last REQUEST.TOKENS message, and the time of the first. */
   pending: number[];
   pendingAt: number;
+  pendingStepMs: number;
 }
 
 interface Segment {
@@ -72,13 +75,20 @@ interface Segment {
   steps: number;
   /** Steps processed so far. */
   done: number;
+  /** Length of each step: fixed for the segment (a stall takes effect at the next one). */
+  readonly stepMs: number;
 }
 
 export class WorkerEngine {
   readonly id: WorkerId;
-  readonly pool: BlockPool;
+  /** The worker's cache; a new, empty one after the worker goes down. */
+  private cache: BlockPool;
   private readonly hasher: ChainHasher;
-  private readonly latency: LatencyModel;
+  private readonly baseLatency: LatencyModel;
+  /** The latency model in force: the base one, slowed down while the worker is stalled. */
+  private latency: LatencyModel;
+  /** A stall not applied yet: it takes effect at the next step that starts. */
+  private pendingSlowdown: number | null = null;
   private readonly source: TokenSource;
   private readonly now: () => number;
   private readonly maxBatch: number;
@@ -96,19 +106,22 @@ export class WorkerEngine {
   private tokenJob: Promise<void> | null = null;
   private readonly tokenBatch: Sequence[] = [];
   private readonly pendingWork: PendingWork | undefined;
+  private readonly debug: boolean;
   // A worker starts idle; WORKER.UP announces that.
   private announced: EngineState = 'idle';
   private readonly publish: (message: Message) => void;
 
   constructor(options: WorkerEngineOptions) {
     this.id = options.id;
-    this.pool = options.pool;
+    this.cache = options.pool;
     this.hasher = options.hasher;
+    this.baseLatency = options.latency;
     this.latency = options.latency;
     this.source = options.tokens;
     this.now = options.now;
     this.publish = options.publish;
     this.pendingWork = options.pendingWork;
+    this.debug = options.debug ?? false;
     this.maxBatch = options.maxBatch ?? 256;
     this.maxContextTokens = options.maxContextTokens ?? Infinity;
     this.stepsPerSegment = options.stepsPerSegment ?? Infinity;
@@ -116,6 +129,10 @@ export class WorkerEngine {
       throw new RangeError(`maxBatch is ${this.maxBatch}; it must be a positive integer`);
     }
     if (!(this.stepsPerSegment >= 1)) throw new RangeError(`stepsPerSegment is ${this.stepsPerSegment}; it must be ≥ 1`);
+  }
+
+  get pool(): BlockPool {
+    return this.cache;
   }
 
   /** Counts for snapshots and tests. */
@@ -154,6 +171,7 @@ export class WorkerEngine {
       generated: 0,
       pending: [],
       pendingAt: 0,
+      pendingStepMs: 0,
     });
   }
 
@@ -187,6 +205,7 @@ export class WorkerEngine {
    */
   startPrefill(): void {
     if (this.prefilling.length > 0) return;
+    this.applySlowdown();
     this.prefillStartedAt = this.now();
     this.prefillBlocks = 0;
     this.admitWaiting();
@@ -225,6 +244,7 @@ export class WorkerEngine {
       this.publishKv(now);
     }
     this.prefillBlocks = computed;
+    if (this.debug) this.cache.checkInvariants();
     this.prefillEndsAt = this.prefillStartedAt + prefillMs(this.latency, computed);
   }
 
@@ -250,11 +270,12 @@ export class WorkerEngine {
    */
   startSegment(): void {
     if (this.segment !== null) return;
+    this.applySlowdown();
     let steps = this.stepsPerSegment;
     for (const seq of this.running) steps = Math.min(steps, seq.spec.maxTokens - seq.generated);
     steps = Math.min(steps, this.firstShortageStep(steps));
     if (steps < 1 || !Number.isFinite(steps)) throw new Error(`worker ${this.id}: planned a segment of ${steps} steps`);
-    this.segment = { start: this.now(), steps, done: 0 };
+    this.segment = { start: this.now(), steps, done: 0, stepMs: this.latency.decodeStepMs };
     this.tokenJob = this.computeTokensAhead(1);
   }
 
@@ -297,7 +318,7 @@ export class WorkerEngine {
   /** Virtual ms until the current segment ends. */
   segmentRemainingMs(): number {
     const s = this.requireSegment('segmentRemainingMs');
-    return Math.max(0, s.start + decodeMs(this.latency, s.steps) - this.now());
+    return Math.max(0, s.start + s.stepMs * s.steps - this.now());
   }
 
   /**
@@ -335,7 +356,7 @@ export class WorkerEngine {
   cutSegment(): void {
     const s = this.requireSegment('cutSegment');
     const elapsed = this.now() - s.start;
-    const boundary = Math.ceil(elapsed / this.latency.decodeStepMs - 1e-9);
+    const boundary = Math.ceil(elapsed / s.stepMs - 1e-9);
     s.steps = Math.max(s.done, Math.min(s.steps, boundary));
   }
 
@@ -344,6 +365,58 @@ export class WorkerEngine {
     const s = this.requireSegment('finishSegment');
     this.processSteps(s, s.steps);
     this.segment = null;
+  }
+
+  /**
+   * The worker goes down: its cache is gone (a new, empty pool), and every request it held —
+   * queued, prefilling or running — goes back to the router to be routed again from its prompt.
+   * WORKER.DOWN comes first, so the router stops choosing this worker before the retries.
+   */
+  goDown(reason: string): void {
+    const at = this.now();
+    this.publish({ type: 'WORKER.DOWN', at, workerId: this.id, reason });
+    if (this.tokenJob !== null) this.tokensArrived(); // the model's answer no longer matters
+    const lost = [...this.running, ...this.prefilling, ...this.waiting];
+    this.running.length = 0;
+    this.prefilling = [];
+    this.waiting.length = 0;
+    this.segment = null;
+    this.cache = new BlockPool({ capacity: this.cache.capacity, blockSize: this.cache.blockSize });
+    this.publish({ type: 'KV.CLEARED', at, workerId: this.id });
+    for (const seq of lost) {
+      this.source.release?.(seq.requestId);
+      this.publish({ type: 'REQUEST.RETRY', at, requestId: seq.requestId, workerId: this.id, request: seq.spec, reason: `worker ${this.id} went down: ${reason}` });
+    }
+    this.announced = 'idle';
+  }
+
+  /** A request routed here while the worker is down goes back to the router. */
+  bounce(message: RequestRouted): void {
+    const reason = `worker ${this.id} is down`;
+    this.publish({ type: 'REQUEST.RETRY', at: this.now(), requestId: message.request.id, workerId: this.id, request: message.request, reason });
+  }
+
+  /** The worker is back, empty. */
+  restart(): void {
+    this.publish({ type: 'WORKER.UP', at: this.now(), workerId: this.id, capacity: this.cache.capacity });
+  }
+
+  /**
+   * From the next step on, every step takes `factor` × as long (1 ends a stall). A decode segment
+   * in progress is cut at the next step boundary, so step-by-step and segmented runs agree.
+   */
+  stall(factor: number): void {
+    if (!(factor > 0) || !Number.isFinite(factor)) throw new RangeError(`stall factor is ${factor}; it must be a finite number > 0`);
+    this.pendingSlowdown = factor;
+    if (this.segment !== null) this.cutSegment();
+  }
+
+  private applySlowdown(): void {
+    if (this.pendingSlowdown === null) return;
+    const k = this.pendingSlowdown;
+    const b = this.baseLatency;
+    this.latency = { prefillBaseMs: b.prefillBaseMs * k, prefillPerBlockMs: b.prefillPerBlockMs * k, decodeStepMs: b.decodeStepMs * k };
+    this.pendingSlowdown = null;
   }
 
   private batchSize(): number {
@@ -456,19 +529,20 @@ export class WorkerEngine {
 
   /** Steps of `s` whose end is at or before now, never its last (the timer processes that). */
   private stepsOverBy(s: Segment): number {
-    const over = Math.floor((this.now() - s.start) / this.latency.decodeStepMs + 1e-9);
+    const over = Math.floor((this.now() - s.start) / s.stepMs + 1e-9);
     return Math.min(over, s.steps - 1);
   }
 
   private processSteps(s: Segment, upTo: number): void {
-    for (let j = s.done + 1; j <= upTo; j++) this.processStep(s.start + decodeMs(this.latency, j));
+    for (let j = s.done + 1; j <= upTo; j++) this.processStep(s.start + s.stepMs * j, s.stepMs);
     s.done = Math.max(s.done, upTo);
+    if (this.debug) this.cache.checkInvariants();
     // A sync leaves tokens pending: one REQUEST.TOKENS per sequence per segment is enough.
     if (s.done === s.steps) for (const seq of this.running) this.flushTokens(seq);
   }
 
   /** The end of one decode step at virtual time `at`. */
-  private processStep(at: number): void {
+  private processStep(at: number, stepMs: number): void {
     const running = this.running;
     // 1. A slot for every sequence's token; on a shortage the most recently admitted goes back.
     for (let i = 0; i < running.length; i++) {
@@ -489,7 +563,10 @@ export class WorkerEngine {
       const n = seq.promptTokens + seq.generated;
       const token = seq.tokens[n] as number;
       seq.generated++;
-      if (seq.pending.length === 0) seq.pendingAt = at;
+      if (seq.pending.length === 0) {
+        seq.pendingAt = at;
+        seq.pendingStepMs = stepMs;
+      }
       seq.pending.push(token);
       if ((n + 1) % this.pool.blockSize === 0) {
         this.hasher.extend(seq.hashes, seq.tokens, seq.spec, n + 1); // the token fills a block
@@ -543,7 +620,7 @@ export class WorkerEngine {
       requestId: seq.requestId,
       workerId: this.id,
       tokens: seq.pending,
-      stepMs: this.latency.decodeStepMs,
+      stepMs: seq.pendingStepMs,
       offset: seq.generated - seq.pending.length,
     });
     seq.pending = [];

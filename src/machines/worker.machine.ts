@@ -17,7 +17,13 @@ export interface WorkerContext {
   readonly engine: WorkerEngine;
 }
 
-export type WorkerEvent = RequestRouted;
+/** Faults the cluster injects (see src/actors/faults.ts): not bus messages, orders to this worker. */
+export type WorkerFault =
+  | { readonly type: 'WORKER.KILL'; readonly reason: string }
+  | { readonly type: 'WORKER.RESTART' }
+  | { readonly type: 'WORKER.STALL'; readonly factor: number };
+
+export type WorkerEvent = RequestRouted | WorkerFault;
 
 export const workerMachine = setup({
   types: {
@@ -26,7 +32,17 @@ export const workerMachine = setup({
     events: {} as WorkerEvent,
   },
   actions: {
-    accept: ({ context, event }) => context.engine.accept(event),
+    accept: ({ context, event }) => {
+      if (event.type === 'REQUEST.ROUTED') context.engine.accept(event);
+    },
+    goDown: ({ context, event }) => context.engine.goDown(event.type === 'WORKER.KILL' ? event.reason : 'killed'),
+    bounce: ({ context, event }) => {
+      if (event.type === 'REQUEST.ROUTED') context.engine.bounce(event);
+    },
+    restart: ({ context }) => context.engine.restart(),
+    stall: ({ context, event }) => {
+      if (event.type === 'WORKER.STALL') context.engine.stall(event.factor);
+    },
     enterIdle: ({ context }) => context.engine.enter('idle'),
     // Entry actions of the timed states run again on re-entry: the engine then keeps its step.
     startPrefill: ({ context }) => {
@@ -52,8 +68,9 @@ export const workerMachine = setup({
     canStartPrefill: ({ context }) => context.engine.canStartPrefill(),
     hasRunning: ({ context }) => context.engine.hasRunning(),
     awaitingTokens: ({ context }) => context.engine.awaitingTokens(),
-    admitsAtOnce: ({ context, event }) => context.engine.wouldAdmitAtOnce(event),
-    joinsPrefillStep: ({ context, event }) => context.engine.prefillJustStarted() && context.engine.wouldAdmitAtOnce(event),
+    admitsAtOnce: ({ context, event }) => event.type === 'REQUEST.ROUTED' && context.engine.wouldAdmitAtOnce(event),
+    joinsPrefillStep: ({ context, event }) =>
+      event.type === 'REQUEST.ROUTED' && context.engine.prefillJustStarted() && context.engine.wouldAdmitAtOnce(event),
   },
   delays: {
     prefillStep: ({ context }) => context.engine.prefillRemainingMs(),
@@ -63,6 +80,12 @@ export const workerMachine = setup({
   id: 'worker',
   context: ({ input }) => ({ engine: input.engine }),
   initial: 'idle',
+  // Faults reach the worker in any state: a kill leaves it (cancelling its timers), a stall only
+  // changes the steps to come (decode re-arms its timer at the boundary where the stall begins).
+  on: {
+    'WORKER.KILL': { target: '.down', actions: 'goDown' },
+    'WORKER.STALL': { actions: 'stall' },
+  },
   states: {
     idle: {
       entry: 'enterIdle',
@@ -109,6 +132,16 @@ export const workerMachine = setup({
           { guard: 'admitsAtOnce', target: 'decode', reenter: true, actions: ['accept', 'cutSegment'] },
           { actions: 'accept' },
         ],
+        'WORKER.STALL': { target: 'decode', reenter: true, actions: 'stall' },
+      },
+    },
+    // Killed: holds nothing; requests routed here before the router heard go back to it.
+    down: {
+      on: {
+        'REQUEST.ROUTED': { actions: 'bounce' },
+        'WORKER.RESTART': { target: 'idle', actions: 'restart' },
+        'WORKER.KILL': {},
+        'WORKER.STALL': { actions: 'stall' },
       },
     },
     // A decode segment whose tokens an asynchronous source (a model) is computing. An admittable

@@ -47,11 +47,11 @@ describe('statechart export: JSON', () => {
 
   it('holds every state of both machines, in document order', () => {
     expect(worker['id']).toBe('worker');
-    expect(Object.keys(obj(worker['states']))).toEqual(['idle', 'choosing', 'prefill', 'decode', 'generating']);
+    expect(Object.keys(obj(worker['states']))).toEqual(['idle', 'choosing', 'prefill', 'decode', 'down', 'generating']);
     expect(obj(worker['initial'])['target']).toEqual(['#worker.idle']);
     expect(router['id']).toBe('router');
     expect(Object.keys(obj(router['states']))).toEqual(['routing']);
-    expect(Object.keys(obj(obj(obj(router['states'])['routing'])['on']))).toEqual(['REQUEST.SUBMITTED', 'WORKER.UP', 'WORKER.DOWN']);
+    expect(Object.keys(obj(obj(obj(router['states'])['routing'])['on']))).toEqual(['REQUEST.SUBMITTED', 'REQUEST.RETRY', 'WORKER.UP', 'WORKER.DOWN']);
   });
 
   it('has the delayed transitions as xstate.after.<delay>.<stateId>, with the delay name', () => {

@@ -89,3 +89,35 @@ describe('scenarios/replay.ts', () => {
     expect(readResults(dir).runs[0]?.requests.completed).toBe(2);
   });
 });
+
+describe('scenarios/replay.ts with faults', () => {
+  it('survives a killed and restarted worker and dropped KV events, every request accounted for, the damage measured', () => {
+    const out = outDir();
+    const { code, stderr } = run('replay.ts', [
+      join(traces, 'conversation_trace.jsonl'), '--workers', '8', '--kill-worker', '2@600s', '--restart-worker', '2@900s', '--kv-drop', '0.1',
+      '--model', 'dummy', '--strategy', 'cache-aware', '--out', out, '--quiet',
+    ]);
+    expect(code, stderr).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+      config: Record<string, unknown>;
+      runs: { requests: { submitted: number; completed: number; rejected: number; failed: number }; prediction: { meanAbsError: number; exact: number }; timeline: { windows: { startMs: number; endMs: number; routed: number[] }[] } }[];
+    };
+    const [only] = results.runs;
+    const { submitted, completed, rejected, failed } = only!.requests;
+    expect(submitted).toBe(12_031);
+    expect(completed + rejected + failed).toBe(submitted);
+    expect(only!.prediction.meanAbsError).toBeGreaterThan(0);
+    expect(only!.prediction.exact).toBeLessThan(1);
+    // No request goes to worker 2 while it is down.
+    const down = only!.timeline.windows.filter((w) => w.startMs >= 600_000 && w.endMs <= 900_000);
+    expect(down.length).toBeGreaterThan(0);
+    for (const w of down) expect(w.routed[2]).toBe(0);
+    expect(results.config['faults']).toEqual(['kill 2@600000ms', 'restart 2@900000ms']);
+  });
+
+  it('names a fault flag it cannot read', () => {
+    const bad = run('replay.ts', [join(traces, 'synthetic_trace.jsonl'), '--workers', '4', '--kill-worker', '7@10s', '--model', 'dummy']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--kill-worker: worker 7 does not exist; workers are 0..3');
+  });
+});
