@@ -7,6 +7,7 @@ import { benchRouting } from './routing.ts';
 import { benchModel } from './model.ts';
 import { benchCluster } from './cluster.ts';
 import { benchRagSplit } from './rag-split.ts';
+import { benchSoak } from './soak.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   cache: benchCache,
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   cluster: benchCluster,
   model: benchModel,
   'rag-split': benchRagSplit,
+  soak: benchSoak,
 };
 
 const wanted = process.argv.slice(2);
