@@ -188,5 +188,29 @@ export type Message = RequestMessage | KvMessage | WorkerMessage;
 
 export type MessageType = Message['type'];
 
+/** Every message type, at run time (for validation); the compiler checks it is complete. */
+export const MESSAGE_TYPES = [
+  'REQUEST.SUBMITTED',
+  'REQUEST.ROUTED',
+  'REQUEST.ADMITTED',
+  'REQUEST.PREFILLED',
+  'REQUEST.TOKENS',
+  'REQUEST.PREEMPTED',
+  'REQUEST.COMPLETED',
+  'REQUEST.REJECTED',
+  'REQUEST.RETRY',
+  'REQUEST.FAILED',
+  'KV.STORED',
+  'KV.REMOVED',
+  'KV.CLEARED',
+  'WORKER.STATE',
+  'WORKER.UP',
+  'WORKER.DOWN',
+] as const satisfies readonly MessageType[];
+
+// Fails to compile when a message type is missing from MESSAGE_TYPES.
+const allTypesListed: Exclude<MessageType, (typeof MESSAGE_TYPES)[number]> extends never ? true : never = true;
+void allTypesListed;
+
 /** The member of the union with this type. */
 export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>;

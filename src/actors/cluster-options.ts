@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { CapacityProfile } from '../cache/capacity.ts';
 import type { BlockHash } from '../cache/hash.ts';
 import type { LatencyModel } from '../latency-model.ts';
-import type { MessageType } from '../messages.ts';
+import { MESSAGE_TYPES, type MessageType } from '../messages.ts';
 import type { TokenSource } from '../model/token-source.ts';
 import type { ViewMode } from '../routing/router-view.ts';
 import type { KvFaults, WorkerFaultSpec } from './faults.ts';
@@ -105,7 +105,7 @@ const schema = z
     clock: z.enum(['virtual', 'realtime']).optional(),
     speed: z.number().finite().positive().optional(),
     decode: z.enum(['segments', 'steps']).optional(),
-    delays: z.record(z.string(), delayMs).optional(),
+    delays: z.partialRecord(z.enum(MESSAGE_TYPES), delayMs).optional(),
     maxBatch: positiveInt.optional(),
     maxContextTokens: positiveInt.optional(),
     hashRoot: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters').optional(),

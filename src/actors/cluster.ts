@@ -161,7 +161,8 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
   router.start();
   for (const [id, worker] of workers.entries()) {
     worker.start();
-    bus.publish({ type: 'WORKER.UP', at: now(), workerId: id, capacity });
+    // Announced as the run starts, so that a subscriber of events$ sees every worker come up.
+    clock.defer(() => bus.publish({ type: 'WORKER.UP', at: now(), workerId: id, capacity }), 0);
   }
   const inject = (fault: WorkerFaultSpec): void => {
     const worker = workers[fault.worker];

@@ -745,3 +745,9 @@ describe('bad input: no partial state', () => {
     for (const w of cluster.snapshot().workers) expect(w.usage.used, `worker ${w.id}`).toBe(0);
   });
 });
+
+describe('bad input: delivery delays', () => {
+  it('refuses a delay for a message type that does not exist (a typo would be silently ignored)', () => {
+    expect(() => createCluster({ delays: { 'KV.STORD': 50 } } as never)).toThrow('delays: Unrecognized key: "KV.STORD"');
+  });
+});
