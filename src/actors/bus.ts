@@ -27,6 +27,7 @@ export class MessageBus {
   private readonly published = new Subject<Message>();
   private readonly delivered = new Subject<Message>();
   private readonly delays: DeliveryDelays;
+  private readonly kvFaulty: boolean;
   /** Every message, as soon as it is published (for observers). */
   readonly messages$: Observable<Message> = this.published.asObservable();
   /** Every message as the actors receive it, after its type's delivery delay. */
@@ -45,14 +46,15 @@ export class MessageBus {
       }
     }
     this.delays = { ...delays };
+    this.kvFaulty = (kvFaults.drop ?? 0) > 0 || (kvFaults.duplicate ?? 0) > 0 || (kvFaults.reorderMs ?? 0) > 0;
   }
 
   /** Shows `message` to observers, and delivers it now or `delay` ms after its time `at`. */
   publish(message: Message): void {
     this.published.next(message);
     const delay = this.delays[message.type] ?? 0;
-    const { drop = 0, duplicate = 0, reorderMs = 0 } = this.kvFaults;
-    if ((drop > 0 || duplicate > 0 || reorderMs > 0) && message.type.startsWith('KV.')) {
+    if (this.kvFaulty && message.type.startsWith('KV.')) {
+      const { drop = 0, duplicate = 0, reorderMs = 0 } = this.kvFaults;
       // Faults of the KV events on their way to the router; draws in a fixed order per event.
       if (drop > 0 && this.random() < drop) return;
       const copies = duplicate > 0 && this.random() < duplicate ? 2 : 1;
