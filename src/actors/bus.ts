@@ -5,8 +5,8 @@
 // timers of their instant. Observers (metrics, apps) see every message at once, undelayed.
 // NOTE: no RxJS time operators here: they would use the host's scheduler; the clock owns time.
 
-import { Subject, filter, type Observable } from 'rxjs';
-import type { Message, MessageOf, MessageType } from '../messages.ts';
+import { Subject, type Observable } from 'rxjs';
+import type { Message, MessageType } from '../messages.ts';
 import type { KvFaults } from './faults.ts';
 
 /** Delivery delay in ms per message type; absent types are delivered at once. */
@@ -74,12 +74,6 @@ export class MessageBus {
     // delivery time is already past; exactly now, it queues behind the inputs of this instant.
     if (wait < 0) this.delivered.next(message);
     else this.clock.defer(() => this.delivered.next(message), wait);
-  }
-
-  /** The deliveries of the given types. */
-  deliveriesOf<T extends MessageType>(...types: T[]): Observable<MessageOf<T>> {
-    const wanted = new Set<MessageType>(types);
-    return this.deliveries$.pipe(filter((m): m is MessageOf<T> => wanted.has(m.type)));
   }
 
   /** Ends both streams: subscribers complete. */

@@ -21,6 +21,7 @@ import { MessageBus } from './bus.ts';
 import { PendingWorkCounter } from './pending-work.ts';
 import type { WorkerFaultSpec } from './faults.ts';
 import { createPrng } from '../workload/prng.ts';
+import { MetricsRecorder } from '../metrics/recorder.ts';
 import { validateClusterOptions, type ClusterOptions } from './cluster-options.ts';
 import { RealtimeClock } from './realtime-clock.ts';
 import { InvalidRequestError, validateRequest, type RequestInput } from './request-input.ts';
@@ -75,19 +76,17 @@ export interface Cluster {
   stop(): void;
 }
 
-/** Debug mode: every request ends exactly once (completed, rejected or failed); a breach fails the run. */
+/**
+ * Debug mode: the metrics recorder, strict, on every message: a request that ends twice, or a
+ * message about a request never submitted, fails the run.
+ */
 function watchConservation(bus: MessageBus, failures: unknown[]): void {
-  const ended = new Map<string, string>();
-  const submitted = new Set<string>();
+  const recorder = new MetricsRecorder({ strict: true });
   bus.messages$.subscribe((m) => {
-    if (m.type === 'REQUEST.SUBMITTED') {
-      if (submitted.has(m.request.id)) failures.push(new Error(`conservation: request ${m.request.id} was submitted twice`));
-      submitted.add(m.request.id);
-    } else if (m.type === 'REQUEST.COMPLETED' || m.type === 'REQUEST.REJECTED' || m.type === 'REQUEST.FAILED') {
-      const before = ended.get(m.requestId);
-      if (before !== undefined) failures.push(new Error(`conservation: request ${m.requestId} ended twice (${before}, then ${m.type})`));
-      else if (!submitted.has(m.requestId)) failures.push(new Error(`conservation: request ${m.requestId} ended (${m.type}) but was never submitted`));
-      ended.set(m.requestId, m.type);
+    try {
+      recorder.observe(m);
+    } catch (error) {
+      failures.push(error);
     }
   });
 }
@@ -207,19 +206,15 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
       const text = typeof input.prompt === 'string' ? input.prompt : undefined;
       if (text === '') throw new InvalidRequestError(`request '${id}': prompt: expected non-empty text or token ids`);
       // A text prompt is tokenized when it arrives: a model named in the options is loaded by then.
-      let request: RequestSpec | undefined = text === undefined ? validateRequest({ ...input, prompt: input.prompt as readonly number[], id }) : undefined;
-      if (text !== undefined) validateRequest({ ...input, prompt: [0], id }); // the other fields
+      // Its other fields are checked now, with a stand-in prompt.
+      const checked = validateRequest({ ...input, prompt: text === undefined ? (input.prompt as readonly number[]) : [0], id });
       ids.add(id);
       clock.defer(() => {
         if (syncWorkers) {
           for (const engine of engines) if (engine.hasKvEventsDue()) engine.sync();
         }
-        if (request === undefined) {
-          const encode = tokens.encode;
-          const prompt = encode === undefined ? [] : encode.call(tokens, text as string);
-          // An empty result goes through: the router rejects it with the reason.
-          request = { ...validateRequest({ ...input, prompt: [0], id }), prompt };
-        }
+        // An empty tokenization goes through: the router rejects it with the reason.
+        const request: RequestSpec = text === undefined ? checked : { ...checked, prompt: tokens.encode?.call(tokens, text) ?? [] };
         bus.publish({ type: 'REQUEST.SUBMITTED', at: now(), request });
       }, at - t);
       return id;

@@ -11,14 +11,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
-  CacheSummary,
-  HistogramBucket,
   LatencySummary,
-  PredictionSummary,
-  RequestCounts,
   RunSummary,
   StatusSummary,
-  WorkerSummary,
 } from '../metrics/summary.ts';
 import type { RequestRecord } from '../metrics/request-record.ts';
 import { latencyCdf, type LatencyCdf } from './cdf.ts';
@@ -32,31 +27,17 @@ import { buildTimeline, type Timeline } from './timeline.ts';
 export const RESULTS_VERSION = 1;
 export const RESULTS_FILE = 'results.json';
 
-export interface ResultsRun {
+/** One strategy's run: its summary (src/metrics/summary.ts), plus what the report derives. */
+export interface ResultsRun extends RunSummary {
   readonly strategy: string;
-  readonly requests: RequestCounts;
-  readonly cache: CacheSummary;
-  readonly latency: LatencySummary;
-  /** Completed requests whose first admission found ≥ 1 cached block. */
-  readonly hit: StatusSummary;
-  /** Completed requests whose first admission found none. */
-  readonly miss: StatusSummary;
-  readonly workers: readonly WorkerSummary[];
-  /** Max / mean of requests routed per worker; 1 = even. */
-  readonly loadImbalance: number;
   /** Σ over workers. */
   readonly preemptions: number;
   /** Σ over workers: blocks announced removed. */
   readonly evictions: number;
-  readonly prediction: PredictionSummary;
-  /** Cached blocks at first admission, power-of-two buckets named by lower bound. */
-  readonly matchedBlocks: readonly HistogramBucket[];
   /** 101 quantiles (0 %, 1 %, ..., 100 %) of TTFT and e2e, ms. */
   readonly latencyCdf: LatencyCdf;
   /** Hit rate and routed requests per worker in fixed windows of virtual time. */
   readonly timeline: Timeline;
-  /** Virtual time of the run's last event, ms. */
-  readonly simulatedMs: number;
 }
 
 export interface WallRun {
