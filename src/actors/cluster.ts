@@ -14,7 +14,7 @@ import { RouterCore } from '../machines/router-core.ts';
 import { routerMachine } from '../machines/router.machine.ts';
 import { WorkerEngine } from '../machines/worker-engine.ts';
 import { workerMachine, type WorkerFault } from '../machines/worker.machine.ts';
-import { RouterView } from '../routing/router-view.ts';
+import { RouterView, viewOptions } from '../routing/router-view.ts';
 import { createStrategy } from '../routing/strategies.ts';
 import type { WorkerLoad } from '../routing/types.ts';
 import { MessageBus } from './bus.ts';
@@ -131,7 +131,16 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
       }),
   );
   const strategy = typeof options.strategy === 'function' ? options.strategy : createStrategy(options.strategy ?? 'cache-aware');
-  const view = new RouterView({ workers: workerCount, mode: options.view ?? 'events', latency, blockSize });
+  // A peer's policy brings its own view; the `view` option is for the others.
+  const viewSpec = strategy.view ?? { kind: options.view ?? 'events' };
+  const view = new RouterView({
+    workers: workerCount,
+    ...viewOptions(viewSpec),
+    latency,
+    blockSize,
+    capacity: capacity === 'unbounded' ? Infinity : capacity,
+    random: createPrng(((options.seed ?? 0) ^ 0x726f7574) >>> 0), // 'rout': the router's own stream
+  });
   const core = new RouterCore({ view, strategy, hasher: new ChainHasher(hasherOptions), now, publish });
 
   const failures: unknown[] = [];
@@ -179,7 +188,7 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
 
   // Before the router decides, the workers' decode segments catch up with the present, so the
   // KV events of steps already over are on the bus (see WorkerEngine.sync).
-  const syncWorkers = segmented && (options.view ?? 'events') === 'events';
+  const syncWorkers = segmented && view.mode === 'events';
   const ids = new Set<RequestId>();
   let nextId = 1;
 

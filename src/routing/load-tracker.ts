@@ -3,9 +3,23 @@
 // amortised. Only a finish (or a prefill) of the request holding a worker's maximum rescans that
 // worker's in-flight set.
 
+import type { BlockHash } from '../cache/hash.ts';
 import type { LatencyModel } from '../latency-model.ts';
 import type { RequestId, WorkerId } from '../messages.ts';
+import { ActiveBlocks } from './active-blocks.ts';
 import { DuplicateRequestError } from './errors.ts';
+
+/** The shape of a request's prompt, for the token and block counts (none: counted as empty). */
+export interface PromptShape {
+  readonly hashes: readonly BlockHash[];
+  readonly promptTokens: number;
+  /** Prompt tokens the router predicted uncached on the chosen worker. */
+  readonly uncachedTokens: number;
+  /** Whether the prompt ends in a partial block. */
+  readonly partial: boolean;
+}
+
+const EMPTY_PROMPT: PromptShape = { hashes: [], promptTokens: 0, uncachedTokens: 0, partial: false };
 
 /** One request the router sent and has not seen finish. */
 interface InFlight {
@@ -18,6 +32,7 @@ interface InFlight {
   prefilled: boolean;
   /** prefilledAt + decodeMs, once prefilled (−∞ before). */
   decodeEnd: number;
+  readonly prompt: PromptShape;
 }
 
 /** In-flight requests per worker and the estimate of their outstanding work. */
@@ -32,6 +47,10 @@ export class LoadTracker {
   private readonly waitingDecodeMs: Float64Array;
   /** Latest decodeEnd among the worker's prefilled in-flight requests (−∞ when none). */
   private readonly latestDecodeEnd: Float64Array;
+  /** Σ prompt tokens, and Σ predicted uncached prompt tokens, of the worker's requests not yet prefilled. */
+  private readonly waitingTokens: Float64Array;
+  private readonly waitingUncachedTokens: Float64Array;
+  private readonly active: ActiveBlocks;
   private readonly byId = new Map<RequestId, InFlight>();
   /** Each worker's in-flight requests, in routing order. */
   private readonly byWorker: Set<InFlight>[];
@@ -43,6 +62,9 @@ export class LoadTracker {
     this.waitingCount = new Int32Array(workerCount);
     this.waitingDecodeMs = new Float64Array(workerCount);
     this.latestDecodeEnd = new Float64Array(workerCount).fill(-Infinity);
+    this.waitingTokens = new Float64Array(workerCount);
+    this.waitingUncachedTokens = new Float64Array(workerCount);
+    this.active = new ActiveBlocks(workerCount);
     this.byWorker = Array.from({ length: workerCount }, () => new Set<InFlight>());
   }
 
@@ -56,13 +78,38 @@ export class LoadTracker {
     return this.sentCount[worker]!;
   }
 
+  /** Requests sent to `worker` whose prefill has not finished. */
+  waiting(worker: WorkerId): number {
+    return this.waitingCount[worker]!;
+  }
+
+  /** Prompt tokens of `worker`'s requests not yet prefilled. */
+  prefillTokens(worker: WorkerId): number {
+    return this.waitingTokens[worker]!;
+  }
+
+  /** Predicted uncached prompt tokens of `worker`'s requests not yet prefilled. */
+  uncachedTokens(worker: WorkerId): number {
+    return this.waitingUncachedTokens[worker]!;
+  }
+
+  /** Distinct prompt blocks of `worker`'s in-flight requests (see ActiveBlocks). */
+  activeBlocks(worker: WorkerId): number {
+    return this.active.blocks(worker);
+  }
+
+  /** How many of `hashes` no in-flight request on `worker` holds. */
+  newBlocks(worker: WorkerId, hashes: readonly BlockHash[]): number {
+    return this.active.newBlocks(worker, hashes);
+  }
+
   /** Requests in flight on all workers. */
   get total(): number {
     return this.byId.size;
   }
 
   /** Counts a request sent to `worker` that must compute `uncachedBlocks` and generate up to `maxTokens`. */
-  add(id: RequestId, worker: WorkerId, uncachedBlocks: number, maxTokens: number): void {
+  add(id: RequestId, worker: WorkerId, uncachedBlocks: number, maxTokens: number, prompt: PromptShape = EMPTY_PROMPT): void {
     const known = this.byId.get(id);
     if (known !== undefined) throw new DuplicateRequestError(id, known.worker);
     const entry: InFlight = {
@@ -72,6 +119,7 @@ export class LoadTracker {
       decodeMs: this.latency.decodeStepMs * maxTokens,
       prefilled: false,
       decodeEnd: -Infinity,
+      prompt,
     };
     this.byId.set(id, entry);
     this.byWorker[worker]!.add(entry);
@@ -79,6 +127,9 @@ export class LoadTracker {
     this.sentCount[worker]!++;
     this.pendingPrefillMs[worker]! += entry.prefillMs;
     this.waitingCount[worker]!++;
+    this.waitingTokens[worker]! += prompt.promptTokens;
+    this.waitingUncachedTokens[worker]! += prompt.uncachedTokens;
+    this.active.add(worker, prompt.hashes, prompt.partial);
     if (entry.decodeMs > this.waitingDecodeMs[worker]!) this.waitingDecodeMs[worker] = entry.decodeMs;
   }
 
@@ -105,6 +156,7 @@ export class LoadTracker {
     this.byId.delete(id);
     this.byWorker[w]!.delete(entry);
     this.inFlightCount[w]!--;
+    this.active.remove(w, entry.prompt.hashes, entry.prompt.partial);
     if (!entry.prefilled) {
       this.leaveWaiting(entry);
     } else if (entry.decodeEnd === this.latestDecodeEnd[w]) {
@@ -129,6 +181,9 @@ export class LoadTracker {
     this.waitingCount[worker] = 0;
     this.waitingDecodeMs[worker] = 0;
     this.latestDecodeEnd[worker] = -Infinity;
+    this.waitingTokens[worker] = 0;
+    this.waitingUncachedTokens[worker] = 0;
+    this.active.clear(worker);
     return lost;
   }
 
@@ -150,9 +205,13 @@ export class LoadTracker {
       // Running sums of floats drift; with nothing left waiting they are exactly 0.
       this.pendingPrefillMs[w] = 0;
       this.waitingDecodeMs[w] = 0;
+      this.waitingTokens[w] = 0;
+      this.waitingUncachedTokens[w] = 0;
       return;
     }
     this.pendingPrefillMs[w]! -= entry.prefillMs;
+    this.waitingTokens[w]! -= entry.prompt.promptTokens;
+    this.waitingUncachedTokens[w]! -= entry.prompt.uncachedTokens;
     if (entry.decodeMs === this.waitingDecodeMs[w]) {
       // Only the request holding the max can lower it: rescan this worker's waiting requests.
       let maxDecode = 0;

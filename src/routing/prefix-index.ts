@@ -25,6 +25,8 @@ export class PrefixIndex {
   private readonly everyone: Uint32Array;
   // matchAll's set of workers still matching (wide case), reused across calls.
   private readonly live: Uint32Array;
+  // Hashes each worker holds.
+  private readonly held: Int32Array;
 
   constructor(workerCount: number) {
     if (!Number.isInteger(workerCount) || workerCount < 1) {
@@ -33,6 +35,7 @@ export class PrefixIndex {
     this.workerCount = workerCount;
     this.words = Math.ceil(workerCount / WORD_BITS);
     this.live = new Uint32Array(this.words);
+    this.held = new Int32Array(workerCount);
     this.everyone = new Uint32Array(this.words).fill(0xffffffff);
     const tail = workerCount % WORD_BITS;
     if (tail !== 0) this.everyone[this.words - 1] = (1 << tail) - 1;
@@ -41,6 +44,12 @@ export class PrefixIndex {
   /** Number of distinct hashes held by at least one worker. */
   get size(): number {
     return this.words === 1 ? this.small.size : this.wide.size;
+  }
+
+  /** Number of hashes `worker` holds. */
+  sizeOf(worker: WorkerId): number {
+    this.check(worker);
+    return this.held[worker]!;
   }
 
   /** Records that `worker` holds each of `hashes`. */
@@ -52,6 +61,8 @@ export class PrefixIndex {
         const held = this.small.get(hash);
         if (held === undefined) this.small.set(hash, bit);
         else if ((held & bit) === 0) this.small.set(hash, held | bit);
+        else continue;
+        this.held[worker]!++;
       }
       return;
     }
@@ -62,7 +73,9 @@ export class PrefixIndex {
         set = new Uint32Array(this.words);
         this.wide.set(hash, set);
       }
+      if ((set[word]! & bit) !== 0) continue;
       set[word]! |= bit;
+      this.held[worker]!++;
     }
   }
 
@@ -146,14 +159,16 @@ export class PrefixIndex {
     const bit = 1 << (worker & 31);
     if (this.words === 1) {
       const set = this.small.get(hash);
-      if (set === undefined) return;
+      if (set === undefined || (set & bit) === 0) return;
+      this.held[worker]!--;
       const rest = set & ~bit;
       if (rest === 0) this.small.delete(hash);
-      else if (rest !== set) this.small.set(hash, rest);
+      else this.small.set(hash, rest);
       return;
     }
     const set = this.wide.get(hash);
-    if (set === undefined) return;
+    if (set === undefined || (set[worker >>> 5]! & bit) === 0) return;
+    this.held[worker]!--;
     set[worker >>> 5]! &= ~bit;
     for (let k = 0; k < this.words; k++) if (set[k] !== 0) return;
     this.wide.delete(hash);

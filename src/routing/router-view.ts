@@ -6,17 +6,19 @@
 // Two ways to believe what a worker holds, chosen per run:
 //   'events' — only the workers' KV events (stored / removed / cleared) change the index.
 //   'approx' — the router's own decisions: every prompt block of a request it sent to a worker is
-//              assumed to be there from then on, never evicted. This is what SGLang's and AIBrix's
-//              routers assume; it over-predicts once a worker's cache fills, because the worker
-//              evicts blocks the router still believes it holds.
+//              assumed to be there, until the view's own rules drop it (ApproxTree: never, by
+//              default). This is what SGLang's and AIBrix's routers assume; it over-predicts once
+//              a worker's cache fills, because the worker evicts blocks the router still believes
+//              it holds.
 
 import { DEFAULT_BLOCK_SIZE, type BlockHash } from '../cache/hash.ts';
 import type { LatencyModel } from '../latency-model.ts';
 import type { RequestId, WorkerId } from '../messages.ts';
+import { ApproxTree, NO_LIMITS, type ApproxLimits } from './approx-tree.ts';
 import { RoutingOptionError, UnknownWorkerError } from './errors.ts';
 import { LoadTracker } from './load-tracker.ts';
 import { PrefixIndex } from './prefix-index.ts';
-import type { RouteRequest, RoutingContext, WorkerLoad } from './types.ts';
+import type { RouteRequest, RoutingContext, ViewSpec, WorkerLoad } from './types.ts';
 
 export type ViewMode = 'events' | 'approx';
 
@@ -26,6 +28,26 @@ export interface RouterViewOptions {
   readonly latency: LatencyModel;
   /** Tokens per block (16 by default); must match the hasher's. */
   readonly blockSize?: number;
+  /** In 'approx' mode: when the view forgets what it sent (never, by default). */
+  readonly limits?: ApproxLimits;
+  /** Blocks per worker, as strategies see it (Infinity by default). */
+  readonly capacity?: number;
+  /** The seeded draws strategies use for random ties (always 0 by default: the first of the tied). */
+  readonly random?: () => number;
+}
+
+/** The RouterView options that a strategy's view spec stands for. */
+export function viewOptions(spec: ViewSpec): { mode: ViewMode; limits?: ApproxLimits } {
+  if (spec.kind === 'events') return { mode: 'events' };
+  return {
+    mode: 'approx',
+    limits: {
+      maxBlocks: spec.maxBlocks ?? NO_LIMITS.maxBlocks,
+      shared: spec.shared ?? NO_LIMITS.shared,
+      evictionIntervalMs: spec.evictionIntervalMs ?? NO_LIMITS.evictionIntervalMs,
+      ttlMs: spec.ttlMs ?? NO_LIMITS.ttlMs,
+    },
+  };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -35,6 +57,8 @@ interface ContextBuffer {
   now: number;
   readonly workers: Mutable<WorkerLoad>[];
   readonly matched: number[];
+  newBlocks: (worker: WorkerId) => number;
+  readonly random: () => number;
 }
 
 /** The prefix index, the load and the liveness of every worker, as the router believes them. */
@@ -43,6 +67,8 @@ export class RouterView {
   readonly workerCount: number;
   readonly blockSize: number;
   readonly index: PrefixIndex;
+  /** The approximate view's record of what was sent where ('approx' mode only). */
+  readonly tree: ApproxTree | undefined;
   private readonly load: LoadTracker;
   private readonly alive: Uint8Array;
 
@@ -70,14 +96,31 @@ export class RouterView {
     this.mode = mode;
     this.workerCount = workers;
     this.blockSize = blockSize;
+    const capacity = options.capacity ?? Infinity;
+    if (!(capacity >= 1)) throw new RoutingOptionError(`capacity is ${capacity}; it must be ≥ 1 block (Infinity: unbounded)`);
     this.index = new PrefixIndex(workers);
+    this.tree = mode === 'approx' ? new ApproxTree(this.index, options.limits ?? NO_LIMITS) : undefined;
     this.load = new LoadTracker(workers, latency);
     this.alive = new Uint8Array(workers).fill(1);
     this.matchScratch = new Int32Array(workers);
     this.contextOut = {
       now: 0,
-      workers: Array.from({ length: workers }, (_, id) => ({ id, alive: true, inFlight: 0, sent: 0, outstandingMs: 0 })),
+      workers: Array.from({ length: workers }, (_, id) => ({
+        id,
+        alive: true,
+        inFlight: 0,
+        sent: 0,
+        outstandingMs: 0,
+        waiting: 0,
+        prefillTokens: 0,
+        uncachedTokens: 0,
+        activeBlocks: 0,
+        capacity,
+        viewBlocks: 0,
+      })),
       matched: new Array<number>(workers).fill(0),
+      newBlocks: () => 0,
+      random: options.random ?? (() => 0),
     };
   }
 
@@ -109,9 +152,14 @@ export class RouterView {
     this.check(worker);
     const blocks = Math.ceil(request.promptTokens / this.blockSize);
     const cached = this.index.match(worker, request.hashes);
-    this.load.add(request.id, worker, Math.max(0, blocks - cached), request.maxTokens);
-    // 'approx': the router's own decision is its only evidence (never evicted, see the header).
-    if (this.mode === 'approx') this.index.store(worker, request.hashes);
+    this.load.add(request.id, worker, Math.max(0, blocks - cached), request.maxTokens, {
+      hashes: request.hashes,
+      promptTokens: request.promptTokens,
+      uncachedTokens: Math.max(0, request.promptTokens - cached * this.blockSize),
+      partial: request.promptTokens % this.blockSize !== 0,
+    });
+    // 'approx': the router's own decision is its only evidence (see the header).
+    this.tree?.record(worker, request.hashes, now);
   }
 
   /** The worker finished the request's prefill at `now`: its decode is expected to end at now + decodeStepMs × maxTokens. */
@@ -133,7 +181,7 @@ export class RouterView {
   onWorkerDown(worker: WorkerId): RequestId[] {
     this.check(worker);
     this.alive[worker] = 0;
-    this.index.clear(worker);
+    this.clearView(worker);
     return this.load.forget(worker);
   }
 
@@ -142,8 +190,13 @@ export class RouterView {
     this.check(worker);
     // A worker restarts with an empty cache; clearing again also drops KV events that arrived
     // late, after it went down.
-    if (this.alive[worker] === 0) this.index.clear(worker);
+    if (this.alive[worker] === 0) this.clearView(worker);
     this.alive[worker] = 1;
+  }
+
+  private clearView(worker: WorkerId): void {
+    if (this.tree === undefined) this.index.clear(worker);
+    else this.tree.clear(worker);
   }
 
   // --- Reading the view --------------------------------------------------------------------
@@ -180,9 +233,11 @@ export class RouterView {
    * reused: they stay valid until the next call to context(), and must be copied to be kept.
    */
   context(request: RouteRequest, now: number): RoutingContext {
+    this.tree?.prune(now);
     const scratch = this.index.matchAll(request.hashes, this.matchScratch);
     const out = this.contextOut;
     out.now = now;
+    out.newBlocks = (worker) => this.load.newBlocks(worker, request.hashes);
     for (let w = 0; w < this.workerCount; w++) {
       // RoutingContext.matched is a number[], which an Int32Array is not: copied, one slot per worker.
       out.matched[w] = scratch[w]!;
@@ -191,6 +246,11 @@ export class RouterView {
       load.inFlight = this.load.inFlight(w);
       load.sent = this.load.sent(w);
       load.outstandingMs = this.load.outstandingMs(w, now);
+      load.waiting = this.load.waiting(w);
+      load.prefillTokens = this.load.prefillTokens(w);
+      load.uncachedTokens = this.load.uncachedTokens(w);
+      load.activeBlocks = this.load.activeBlocks(w);
+      load.viewBlocks = this.tree?.size(w) ?? this.index.sizeOf(w);
     }
     return out;
   }
@@ -203,6 +263,12 @@ export class RouterView {
       inFlight: this.load.inFlight(w),
       sent: this.load.sent(w),
       outstandingMs: this.load.outstandingMs(w, now),
+      waiting: this.load.waiting(w),
+      prefillTokens: this.load.prefillTokens(w),
+      uncachedTokens: this.load.uncachedTokens(w),
+      activeBlocks: this.load.activeBlocks(w),
+      capacity: this.contextOut.workers[w]!.capacity,
+      viewBlocks: this.tree?.size(w) ?? this.index.sizeOf(w),
     }));
   }
 

@@ -15,13 +15,44 @@ export const makeRequest = (id: string, hashes: BlockHash[], maxTokens = 100): R
   maxTokens,
 });
 
-/** Worker loads from partial rows; ids are the row indexes, alive by default. */
+/** Worker loads from partial rows; ids are the row indexes, alive and empty by default, 924 blocks each. */
 export const makeWorkers = (rows: Partial<Omit<WorkerLoad, 'id'>>[]): WorkerLoad[] =>
-  rows.map((row, id) => ({ id, alive: true, inFlight: 0, sent: 0, outstandingMs: 0, ...row }));
+  rows.map((row, id) => ({
+    id,
+    alive: true,
+    inFlight: 0,
+    sent: 0,
+    outstandingMs: 0,
+    waiting: 0,
+    prefillTokens: 0,
+    uncachedTokens: 0,
+    activeBlocks: 0,
+    capacity: 924,
+    viewBlocks: 0,
+    ...row,
+  }));
+
+export interface ContextExtras {
+  readonly now?: number;
+  /** Dynamo's new blocks per worker (default 0). */
+  readonly newBlocks?: readonly number[];
+  /** The draws random ties take, in order (default: always 0). */
+  readonly draws?: readonly number[];
+}
 
 /** A context over these loads; `matched` defaults to 0 everywhere. */
-export const makeContext = (workers: WorkerLoad[], matched: number[] = workers.map(() => 0), now = 0): RoutingContext => ({
-  now,
-  workers,
-  matched,
-});
+export const makeContext = (
+  workers: WorkerLoad[],
+  matched: number[] = workers.map(() => 0),
+  nowOrExtras: number | ContextExtras = 0,
+): RoutingContext => {
+  const extras: ContextExtras = typeof nowOrExtras === 'number' ? { now: nowOrExtras } : nowOrExtras;
+  const draws = [...(extras.draws ?? [])];
+  return {
+    now: extras.now ?? 0,
+    workers,
+    matched,
+    newBlocks: (w) => extras.newBlocks?.[w] ?? 0,
+    random: () => draws.shift() ?? 0,
+  };
+};
