@@ -5,6 +5,7 @@ import { relative } from 'node:path';
 import { createCluster } from '../../src/actors/cluster.ts';
 import type { ClusterOptions } from '../../src/actors/cluster-options.ts';
 import type { Message } from '../../src/messages.ts';
+import { IdealReuse } from '../../src/metrics/ideal-reuse.ts';
 import { MetricsRecorder } from '../../src/metrics/recorder.ts';
 import { summarize } from '../../src/metrics/summary.ts';
 import type { TokenSource } from '../../src/model/token-source.ts';
@@ -50,6 +51,8 @@ export async function runExperiment(experiment: Experiment): Promise<string> {
     const cluster = createCluster({ ...experiment.cluster, strategy, tokens: experiment.tokens, seed: experiment.seed });
     const recorder = new MetricsRecorder({ blockSize: 16 });
     recorder.attach(cluster.events$);
+    const ideal = new IdealReuse(16);
+    cluster.events$.subscribe((message) => ideal.observe(message));
     const driver = experiment.driver();
     const progress = createProgress({ total: driver.progress().total, label: strategy, enabled: !experiment.quiet });
     cluster.events$.subscribe((message) => {
@@ -73,7 +76,7 @@ export async function runExperiment(experiment: Experiment): Promise<string> {
       throw new Error(`${strategy}: ${accounting.pending} requests neither completed, rejected nor failed when the run ended`);
     }
     const summary = summarize(recorder, { workers: Array.from({ length: cluster.workerCount }, (_, i) => i) });
-    runs.push({ strategy, summary, records: [...recorder.records()], wallMs });
+    runs.push({ strategy, summary, records: [...recorder.records()], wallMs, ideal: ideal.summary() });
     log(`${strategy}: ${summary.requests.completed} completed, ${summary.requests.rejected} rejected, ${summary.requests.failed} failed in ${(wallMs / 1000).toFixed(1)} s (${(summary.simulatedMs / 1000).toFixed(1)} s simulated)`);
   }
   const results = buildResults({

@@ -3,7 +3,7 @@
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../../src/actors/faults.ts';
-import { STRATEGY_NAMES, type StrategyName } from '../../src/routing/strategies.ts';
+import { BASIC_STRATEGY_NAMES, PEER_STRATEGY_NAMES, STRATEGY_NAMES, type StrategyName } from '../../src/routing/strategies.ts';
 
 export interface CommonOptions {
   readonly workers: number;
@@ -63,14 +63,22 @@ export function decimal(min: number, max = Number.MAX_VALUE) {
   };
 }
 
-function strategies(value: string): StrategyName[] {
-  if (value === 'all') return [...STRATEGY_NAMES];
+/** Names that stand for several strategies. */
+const STRATEGY_GROUPS: Readonly<Record<string, readonly StrategyName[]>> = {
+  all: STRATEGY_NAMES,
+  basic: BASIC_STRATEGY_NAMES,
+  peers: PEER_STRATEGY_NAMES,
+};
+
+/** `--strategy`: a name, a group (all, basic, peers) or a comma-separated list of both; each strategy once, in order. */
+export function parseStrategies(value: string): StrategyName[] {
   const names = value.split(',').map((s) => s.trim());
-  const unknown = names.filter((n) => !(STRATEGY_NAMES as readonly string[]).includes(n));
+  const unknown = names.filter((n) => !(STRATEGY_NAMES as readonly string[]).includes(n) && STRATEGY_GROUPS[n] === undefined);
   if (unknown.length > 0) {
-    throw new InvalidArgumentError(`unknown strategy '${unknown.join("', '")}'; valid: ${STRATEGY_NAMES.join(', ')}, all (or a comma-separated list)`);
+    throw new InvalidArgumentError(`unknown strategy '${unknown.join("', '")}'; valid: ${STRATEGY_NAMES.join(', ')}, or all, basic, peers (or a comma-separated list)`);
   }
-  return names as StrategyName[];
+  const chosen = names.flatMap((n) => STRATEGY_GROUPS[n] ?? [n as StrategyName]);
+  return [...new Set(chosen)];
 }
 
 function capacity(value: string): number | 'unbounded' {
@@ -83,8 +91,11 @@ export function scenarioCommand(name: string, description: string, defaults: { r
     .description(description)
     .addOption(new Option('--workers <n>', 'number of workers').argParser(integer(1, 4096)).default(defaults.workers ?? 4))
     .addOption(
-      new Option('--strategy <name>', `routing strategy: ${STRATEGY_NAMES.join(', ')}, or all (each on the same requests)`)
-        .argParser(strategies)
+      new Option(
+        '--strategy <name>',
+        `routing strategy: ${STRATEGY_NAMES.join(', ')}; or all, basic (${BASIC_STRATEGY_NAMES.join(', ')}), peers (the production routers), or a comma-separated list; each on the same requests`,
+      )
+        .argParser(parseStrategies)
         .default([...STRATEGY_NAMES], 'all'),
     )
     .addOption(new Option('--router-view <view>', "the router's view of the caches: events (KV events) or approx (its own decisions)").choices(['events', 'approx']).default('events'))

@@ -85,6 +85,7 @@ export class MetricsRecorder {
           r.routedAt = message.at;
           r.workerId = decision.workerId;
           r.rule = decision.rule;
+          r.reason = decision.reason;
           r.predictedBlocks = decision.predictedBlocks;
         }
         return;

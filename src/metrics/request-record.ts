@@ -25,6 +25,8 @@ export interface RequestRecord {
   readonly routedAt: number | undefined;
   readonly workerId: WorkerId | undefined;
   readonly rule: string | undefined;
+  /** The rule with its numbers, as the strategy gave it. */
+  readonly reason: string | undefined;
   readonly predictedBlocks: number | undefined;
   /** REQUEST.ROUTED messages seen for this request. */
   readonly routings: number;
@@ -65,6 +67,7 @@ export function newRequestRecord(id: RequestId, at: number, promptLength: number
     routedAt: undefined,
     workerId: undefined,
     rule: undefined,
+    reason: undefined,
     predictedBlocks: undefined,
     routings: 0,
     admittedAt: undefined,

@@ -204,6 +204,7 @@ function cacheSummary(workers: readonly WorkerCounters[], blockSize: number): Ca
   };
 }
 
-function ratio(numerator: number, denominator: number): number {
+/** numerator / denominator, 0 when the denominator is 0. */
+export function ratio(numerator: number, denominator: number): number {
   return denominator === 0 ? 0 : numerator / denominator;
 }

@@ -7,6 +7,7 @@
 //   match-length             cached blocks at first admission, power-of-two buckets
 //   ttft-cdf                 TTFT CDF per strategy (log x when it spans > 2 decades), p50 / p99 guides
 //   strategy-comparison      block hit rate, TTFT p50 / p99, e2e p50 per strategy, one panel each
+//   hit-vs-ttft              block hit rate against TTFT p99, a point per strategy, the ideal as a line
 // Each is written as NAME.svg and NAME.png. Same results and font → same SVG and PNG bytes.
 
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { DEFAULT_FONT_FAMILY, resolvePlotFont, type PlotFont, type PlotFontOptions } from './fonts.ts';
 import { hitRateOverTimeSpec } from './plots/hit-rate-over-time.ts';
+import { hitVsTtftSpec } from './plots/hit-vs-ttft.ts';
 import { latencyByCacheStatusSpec } from './plots/latency-by-cache-status.ts';
 import { latencyDistributionSpec } from './plots/latency-distribution.ts';
 import { matchLengthSpec } from './plots/match-length.ts';
@@ -33,6 +35,7 @@ export const PLOT_NAMES = [
   'match-length',
   'ttft-cdf',
   'strategy-comparison',
+  'hit-vs-ttft',
 ] as const;
 export type PlotName = (typeof PLOT_NAMES)[number];
 
@@ -44,6 +47,7 @@ const SPECS: Readonly<Record<PlotName, (input: PlotInput, fontFamily: string) =>
   'match-length': matchLengthSpec,
   'ttft-cdf': ttftCdfSpec,
   'strategy-comparison': strategyComparisonSpec,
+  'hit-vs-ttft': hitVsTtftSpec,
 };
 
 export interface PlotOptions {

@@ -28,6 +28,9 @@ export const REQUEST_FIELDS = [
   'computedBlocks',
   'outputTokens',
   'status',
+  'predicted',
+  'rule',
+  'reason',
 ] as const;
 
 /** One line of requests.jsonl, parsed. */
@@ -51,6 +54,11 @@ export interface RequestLine {
   /** Tokens generated (0 for a request that produced none). */
   readonly outputTokens: number;
   readonly status: RequestState;
+  /** Blocks the router believed the chosen worker held; null if never routed. */
+  readonly predicted: number | null;
+  /** The strategy's rule that decided, and that rule with its numbers; null if never routed. */
+  readonly rule: string | null;
+  readonly reason: string | null;
 }
 
 export interface RequestsRun {
@@ -101,7 +109,10 @@ function requestLine(strategy: string, r: RequestRecord, blockSize: number): str
     `,"cachedBlocks":${orNull(r.cachedBlocks, where)}` +
     `,"computedBlocks":${orNull(r.computedBlocks, where)}` +
     `,"outputTokens":${num(r.outputTokens, where)}` +
-    `,"status":"${r.state}"}`
+    `,"status":"${r.state}"` +
+    `,"predicted":${orNull(r.predictedBlocks, where)}` +
+    `,"rule":${r.rule === undefined ? 'null' : JSON.stringify(r.rule)}` +
+    `,"reason":${r.reason === undefined ? 'null' : JSON.stringify(r.reason)}}`
   );
 }
 

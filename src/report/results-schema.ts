@@ -15,6 +15,7 @@ const status = z.strictObject({ count, e2e: dist, ttft: dist });
 
 const run = z.strictObject({
   strategy: z.string().min(1),
+  ofIdeal: z.strictObject({ tokens: z.number().nonnegative(), blocks: z.number().nonnegative() }),
   requests: z.strictObject({ submitted: count, completed: count, rejected: count, failed: count, pending: count }),
   cache: z.strictObject({
     hitRate: fraction,
@@ -78,6 +79,14 @@ export const resultsSchema: z.ZodType<Results> = z.strictObject({
   scenario: z.string().min(1),
   seed: z.union([z.number(), z.string()]),
   config: z.record(z.string(), z.json()),
+  ideal: z.strictObject({
+    hitBlocks: count,
+    promptBlocks: count,
+    blockHitRate: fraction,
+    hitTokens: count,
+    promptTokens: count,
+    hitRate: fraction,
+  }),
   runs: z.array(run),
   wall,
 });

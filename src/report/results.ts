@@ -15,7 +15,9 @@ import type {
   RunSummary,
   StatusSummary,
 } from '../metrics/summary.ts';
+import type { IdealSummary } from '../metrics/ideal-reuse.ts';
 import type { RequestRecord } from '../metrics/request-record.ts';
+import { ratio } from '../metrics/summary.ts';
 import { latencyCdf, type LatencyCdf } from './cdf.ts';
 import { canonicalConfig, type JsonObject } from './config.ts';
 import { ReportInputError } from './errors.ts';
@@ -27,9 +29,16 @@ import { buildTimeline, type Timeline } from './timeline.ts';
 export const RESULTS_VERSION = 1;
 export const RESULTS_FILE = 'results.json';
 
+/** A run's hit rates as fractions of the ideal bound's (1 when the stream has nothing to reuse). */
+export interface OfIdeal {
+  readonly tokens: number;
+  readonly blocks: number;
+}
+
 /** One strategy's run: its summary (src/metrics/summary.ts), plus what the report derives. */
 export interface ResultsRun extends RunSummary {
   readonly strategy: string;
+  readonly ofIdeal: OfIdeal;
   /** Σ over workers. */
   readonly preemptions: number;
   /** Σ over workers: blocks announced removed. */
@@ -61,6 +70,8 @@ export interface Results {
   readonly scenario: string;
   readonly seed: number | string;
   readonly config: JsonObject;
+  /** The ideal prefix reuse of the request stream: one unbounded cache, every request in arrival order. */
+  readonly ideal: IdealSummary;
   readonly runs: readonly ResultsRun[];
   /** The only part that differs between two runs of the same seed. */
   readonly wall: WallTimes;
@@ -73,6 +84,8 @@ export interface RunInput {
   readonly records: Iterable<RequestRecord>;
   /** Host time the run took, ms; written under `wall` only. */
   readonly wallMs: number;
+  /** The ideal bound of the run's request stream (`IdealReuse` on its bus). */
+  readonly ideal: IdealSummary;
 }
 
 export interface ResultsInput {
@@ -102,12 +115,14 @@ export function buildResults(input: ResultsInput): Results {
   }
   if (input.wallTotalMs !== undefined) checkWall(input.wallTotalMs, 'wallTotalMs');
 
+  const ideal = idealOf(input.runs);
   const deterministic = {
     version: RESULTS_VERSION,
     scenario: input.scenario,
     seed: input.seed,
     config: canonicalConfig(input.config),
-    runs: input.runs.map((run) => resultsRun(run, input)),
+    ideal,
+    runs: input.runs.map((run) => resultsRun(run, input, ideal)),
   } as const;
   const wall: WallTimes = {
     totalMs: input.wallTotalMs ?? input.runs.reduce((sum, r) => sum + r.wallMs, 0),
@@ -129,7 +144,30 @@ export async function writeResults(dir: string, results: Results): Promise<strin
   return path;
 }
 
-function resultsRun(run: RunInput, input: ResultsInput): ResultsRun {
+/**
+ * The bound of the stream the runs share. Every run sees the same prompts; a generated block
+ * reaches the bound only once stored, which can differ between runs when a next turn is sent
+ * before its previous one ends, so the largest is kept (no run can exceed its own).
+ */
+function idealOf(runs: readonly RunInput[]): IdealSummary {
+  const empty: IdealSummary = { hitBlocks: 0, promptBlocks: 0, blockHitRate: 0, hitTokens: 0, promptTokens: 0, hitRate: 0 };
+  const best = runs.reduce((a, r) => (r.ideal.hitBlocks > a.hitBlocks ? r.ideal : a), runs[0]?.ideal ?? empty);
+  return {
+    hitBlocks: best.hitBlocks,
+    promptBlocks: best.promptBlocks,
+    blockHitRate: best.blockHitRate,
+    hitTokens: best.hitTokens,
+    promptTokens: best.promptTokens,
+    hitRate: best.hitRate,
+  };
+}
+
+/** `rate` as a fraction of the ideal `bound` (1 when the bound is 0: nothing could be reused). */
+export function fractionOfIdeal(rate: number, bound: number): number {
+  return bound === 0 ? 1 : ratio(rate, bound);
+}
+
+function resultsRun(run: RunInput, input: ResultsInput, ideal: IdealSummary): ResultsRun {
   const s = run.summary;
   const records = [...run.records];
   const timelineOptions = {
@@ -141,6 +179,10 @@ function resultsRun(run: RunInput, input: ResultsInput): ResultsRun {
   };
   return {
     strategy: run.strategy,
+    ofIdeal: {
+      tokens: fractionOfIdeal(s.cache.hitRate, ideal.hitRate),
+      blocks: fractionOfIdeal(s.cache.blockHitRate, ideal.blockHitRate),
+    },
     requests: {
       submitted: s.requests.submitted,
       completed: s.requests.completed,

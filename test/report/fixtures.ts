@@ -4,6 +4,7 @@
 // a few evictions, so that every column of the table and every plot has something to show.
 
 import type { Message, WorkerId } from '../../src/messages.ts';
+import type { IdealSummary } from '../../src/metrics/ideal-reuse.ts';
 import { summarize } from '../../src/metrics/summary.ts';
 import type { ResultsInput, RunInput } from '../../src/report/results.ts';
 import { kvRemoved, preempted, recorderOf, rejected, served, submitted, workerUp } from '../metrics/factories.ts';
@@ -32,10 +33,13 @@ export function runMessages(strategy: (typeof STRATEGIES)[number]): Message[] {
   return messages;
 }
 
+/** The stream's ideal bound, as IdealReuse would give it: 160 of the 24 × 8 prompt blocks could hit. */
+export const IDEAL: IdealSummary = { hitBlocks: 160, promptBlocks: 192, blockHitRate: 160 / 192, hitTokens: 2560, promptTokens: 3072, hitRate: 2560 / 3072 };
+
 /** One strategy's run, as a scenario hands it to buildResults. */
 export function runInput(strategy: (typeof STRATEGIES)[number], wallMs = 100): RunInput {
   const recorder = recorderOf(runMessages(strategy));
-  return { strategy, summary: summarize(recorder, { workers: WORKERS }), records: [...recorder.records()], wallMs };
+  return { strategy, summary: summarize(recorder, { workers: WORKERS }), records: [...recorder.records()], wallMs, ideal: IDEAL };
 }
 
 /** The three runs with a config; wall times can be varied. */

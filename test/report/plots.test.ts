@@ -22,6 +22,7 @@ import {
 import { logTicks, TTFT_CDF_AXIS, TTFT_CDF_AXIS_LOG, TTFT_FRACTION_AXIS, ttftLogScale } from '../../src/report/plots/ttft-cdf.ts';
 import { specToSvg, svgToPng } from '../../src/report/render.ts';
 import { buildResults } from '../../src/report/results.ts';
+import { HIT_AXIS, IDEAL_LABEL, TTFT_P99_AXIS_X, onParetoFront } from '../../src/report/plots/hit-vs-ttft.ts';
 import { sampleInput, STRATEGIES } from './fixtures.ts';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -41,6 +42,7 @@ const AXIS_TITLES: Record<PlotName, readonly string[]> = {
   'match-length': [MATCH_AXIS, MATCH_COUNT_AXIS],
   'ttft-cdf': [TTFT_CDF_AXIS, TTFT_FRACTION_AXIS],
   'strategy-comparison': [BLOCK_HIT_RATE_AXIS, TTFT_P50_AXIS, TTFT_P99_AXIS, E2E_P50_AXIS],
+  'hit-vs-ttft': [HIT_AXIS, TTFT_P99_AXIS_X, IDEAL_LABEL],
 };
 
 describe('writePlots', () => {
@@ -56,7 +58,7 @@ describe('writePlots', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('writes an SVG and a PNG for each of the seven plots', () => {
+  it('writes an SVG and a PNG for each of the eight plots', () => {
     expect(written.files).toEqual(PLOT_NAMES.flatMap((n) => [join(dir, 'plots', `${n}.svg`), join(dir, 'plots', `${n}.png`)]));
     expect(PLOT_NAMES).toEqual([
       'latency-distribution',
@@ -66,7 +68,13 @@ describe('writePlots', () => {
       'match-length',
       'ttft-cdf',
       'strategy-comparison',
+      'hit-vs-ttft',
     ]);
+  });
+
+  it('marks the Pareto front of hit rate against TTFT p99', () => {
+    const all = [{ hit: 0.5, p99: 100 }, { hit: 0.4, p99: 80 }, { hit: 0.4, p99: 120 }, { hit: 0.5, p99: 100 }];
+    expect(all.map((p) => onParetoFront(p, all)), 'the third is beaten on both axes; equals do not beat each other').toEqual([true, true, false, true]);
   });
 
   it.each(PLOT_NAMES)('%s.png is a real PNG of some size', async (name) => {
@@ -223,7 +231,7 @@ describe('plot specs', () => {
   });
 
   it('renders an empty run without failing', async () => {
-    const empty = { scenario: 'empty', seed: 0, runs: [] };
+    const empty = { scenario: 'empty', seed: 0, runs: [], ideal: results.ideal };
     for (const name of PLOT_NAMES) {
       const svg = await specToSvg(plotSpec(name, empty));
       expect(svg.startsWith('<svg'), name).toBe(true);

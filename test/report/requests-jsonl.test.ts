@@ -42,6 +42,9 @@ describe('requestsJsonl', () => {
       'computedBlocks',
       'outputTokens',
       'status',
+      'predicted',
+      'rule',
+      'reason',
     ]);
     for (const line of text.trimEnd().split('\n')) expect(Object.keys(JSON.parse(line) as object)).toEqual(REQUEST_FIELDS);
   });
@@ -61,6 +64,9 @@ describe('requestsJsonl', () => {
       computedBlocks: 8,
       outputTokens: 3,
       status: 'completed',
+      predicted: 0,
+      rule: 'longest-prefix',
+      reason: 'longest-prefix: matched 0',
     });
     // r5 was preempted once: the first admission's blocks and latencies still stand.
     expect(r5).toMatchObject({ id: 'r5', worker: 1, arrivalMs: 200, cachedBlocks: 6, computedBlocks: 2, promptBlocks: 8, status: 'completed' });
@@ -80,6 +86,9 @@ describe('requestsJsonl', () => {
       computedBlocks: null,
       outputTokens: 0,
       status: 'rejected',
+      predicted: null,
+      rule: null,
+      reason: null,
     });
   });
 
@@ -105,7 +114,7 @@ describe('requestsJsonl', () => {
     ]);
     const [, queued, started, lost] = lines;
     // Routed, never admitted: a worker but no blocks.
-    expect(queued).toMatchObject({ worker: 3, promptBlocks: 3, cachedBlocks: null, computedBlocks: null, ttftMs: null, e2eMs: null, outputTokens: 0 });
+    expect(queued).toMatchObject({ worker: 3, predicted: 1, rule: 'longest-prefix', reason: 'longest-prefix: matched 1', promptBlocks: 3, cachedBlocks: null, computedBlocks: null, ttftMs: null, e2eMs: null, outputTokens: 0 });
     // Failed after its first tokens: TTFT known, e2e not.
     expect(started).toMatchObject({ worker: 1, promptBlocks: 3, cachedBlocks: 0, computedBlocks: 3, ttftMs: 14, e2eMs: null, outputTokens: 2 });
     // Never routed.
@@ -126,7 +135,8 @@ describe('requestsJsonl', () => {
     const text = requestsJsonl([{ strategy: 'a\\b', records: [record] }]);
     expect(text).toBe(
       '{"strategy":"a\\\\b","id":"say \\"hi\\"\\n","worker":null,"arrivalMs":0.3,"ttftMs":0.333333,"e2eMs":null,' +
-        '"promptBlocks":1,"cachedBlocks":null,"computedBlocks":null,"outputTokens":0,"status":"pending"}\n',
+        '"promptBlocks":1,"cachedBlocks":null,"computedBlocks":null,"outputTokens":0,"status":"pending",' +
+        '"predicted":null,"rule":null,"reason":null}\n',
     );
     expect(parse(text)[0]).toMatchObject({ strategy: 'a\\b', id: 'say "hi"\n' });
   });

@@ -91,9 +91,11 @@ describe('buildResults', () => {
 
   it('keeps a fixed key order', () => {
     const results = buildResults(sampleInput());
-    expect(Object.keys(results)).toEqual(['version', 'scenario', 'seed', 'config', 'runs', 'wall']);
+    expect(Object.keys(results)).toEqual(['version', 'scenario', 'seed', 'config', 'ideal', 'runs', 'wall']);
+    expect(Object.keys(results.ideal)).toEqual(['hitBlocks', 'promptBlocks', 'blockHitRate', 'hitTokens', 'promptTokens', 'hitRate']);
     expect(Object.keys(results.runs[0] ?? {})).toEqual([
       'strategy',
+      'ofIdeal',
       'requests',
       'cache',
       'latency',
@@ -126,9 +128,19 @@ describe('buildResults', () => {
       scenario: 'one',
       seed: 1,
       config: {},
-      runs: [{ strategy: 'cache-aware', summary, records: recorder.records(), wallMs: 3 }],
+      runs: [
+        {
+          strategy: 'cache-aware',
+          summary,
+          records: recorder.records(),
+          wallMs: 3,
+          ideal: { hitBlocks: 3, promptBlocks: 5, blockHitRate: 0.6, hitTokens: 48, promptTokens: 80, hitRate: 0.6 },
+        },
+      ],
     });
     const run = results.runs[0];
+    expect(results.ideal.blockHitRate).toBe(0.6);
+    expect(run?.ofIdeal, 'hit rates as fractions of the ideal bound, rounded to 6 digits').toEqual({ tokens: 0.666667, blocks: 0.666667 });
     expect(run?.cache).toEqual({ hitRate: 0.4, blockHitRate: 0.4, hitTokens: 32, queriedTokens: 80, hitBlocks: 2, queriedBlocks: 5 });
     expect(run?.latency.e2e).toEqual({ count: 1, mean: 57.5, p50: 57.5, p95: 57.5, p99: 57.5, max: 57.5 });
     expect(run?.latencyCdf.e2e).toHaveLength(101);

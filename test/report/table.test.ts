@@ -10,11 +10,12 @@ const dist = (p50: number, p95: number, p99: number, count = 100): Dist => ({ co
 const NONE: Dist = { count: 0, mean: 0, p50: 0, p95: 0, p99: 0, max: 0 };
 
 /** A run with the numbers a reader checks; everything else plausible. */
-function makeRun(strategy: string, o: Partial<{ completed: number; rejected: number; hitRate: number; blockHitRate: number; ttft: Dist; e2e: Dist; hit: Dist; miss: Dist; imbalance: number; preemptions: readonly number[] }> = {}): TableRun {
+function makeRun(strategy: string, o: Partial<{ completed: number; rejected: number; hitRate: number; blockHitRate: number; ofIdeal: number; ttft: Dist; e2e: Dist; hit: Dist; miss: Dist; imbalance: number; preemptions: readonly number[] }> = {}): TableRun {
   return {
     strategy,
     requests: { completed: o.completed ?? 1000, rejected: o.rejected ?? 0 },
     cache: { hitRate: o.hitRate ?? 0.5, blockHitRate: o.blockHitRate ?? 0.5 },
+    ...(o.ofIdeal === undefined ? {} : { ofIdeal: { blocks: o.ofIdeal } }),
     latency: { ttft: o.ttft ?? dist(100, 200, 300), e2e: o.e2e ?? dist(1000, 2000, 3000) },
     hit: { e2e: o.hit ?? dist(900, 1800, 2700) },
     miss: { e2e: o.miss ?? dist(1100, 2200, 3300) },
@@ -27,6 +28,7 @@ const RUNS: readonly TableRun[] = [
   makeRun('cache-aware', {
     hitRate: 0.63215,
     blockHitRate: 0.6101,
+    ofIdeal: 0.8,
     ttft: dist(27.5, 41.85, 42.77),
     e2e: dist(1234.4, 4567.8, 9876),
     hit: dist(812, 1, 1),
@@ -39,6 +41,7 @@ const RUNS: readonly TableRun[] = [
     rejected: 2,
     hitRate: 0.2107,
     blockHitRate: 0.2,
+    ofIdeal: 0.25,
     ttft: dist(38, 60.25, 71.5),
     e2e: dist(2000, 5000.2, 12000),
     hit: dist(1500, 1, 1),
@@ -74,20 +77,20 @@ describe('formatTable', () => {
   });
 
   it('prints the numbers of a hand-built summary, the best of each column marked', () => {
-    // done rej | tokens blocks | TTFT p50 p95 p99 | e2e p50 p95 p99 | HIT MISS | imbal preempt
+    // done rej | tokens blocks ideal | TTFT p50 p99 | e2e p50 p99 | HIT MISS | imbal preempt
     expect(cellsOf(table, 'cache-aware')).toEqual(
-      ['1000*', '0*', '63.2%*', '61.0%*', '27.5', '41.9*', '42.8*', '1234*', '4568*', '9876*', '812*', '2346', '1.84', '3'],
+      ['1000*', '0*', '63.2%*', '61.0%*', '80.0%*', '27.5', '42.8*', '1234*', '9876*', '812*', '2346', '1.84', '3'],
     );
     expect(cellsOf(table, 'round-robin')).toEqual(
-      ['998', '2', '21.1%', '20.0%', '38.0', '60.3', '71.5', '2000', '5000', '12000', '1500', '2100', '1.00*', '0*'],
+      ['998', '2', '21.1%', '20.0%', '25.0%', '38.0', '71.5', '2000', '12000', '1500', '2100', '1.00*', '0*'],
     );
     expect(cellsOf(table, 'least-loaded')).toEqual(
-      ['1000*', '0*', '10.0%', '10.0%', '7.25*', '50.0', '80.0', '1900', '4800', '11000', '–', '1900*', '1.01', '4'],
+      ['1000*', '0*', '10.0%', '10.0%', '–', '7.25*', '80.0', '1900', '11000', '–', '1900*', '1.01', '4'],
     );
   });
 
   it('names the groups and columns, with units', () => {
-    for (const word of ['requests', 'hit rate', 'TTFT ms', 'e2e ms', 'e2e p50 ms', 'done', 'rej', 'tokens', 'blocks', 'p50', 'p95', 'p99', 'HIT', 'MISS', 'imbal', 'preempt']) {
+    for (const word of ['requests', 'hit rate', 'TTFT ms', 'e2e ms', 'e2e p50 ms', 'done', 'rej', 'tokens', 'blocks', 'ideal', 'p50', 'p99', 'HIT', 'MISS', 'imbal', 'preempt']) {
       expect(table, word).toContain(word);
     }
     expect(table).toContain('* best in column');
@@ -98,10 +101,10 @@ describe('formatTable', () => {
     expect(widest).toBeLessThanOrEqual(120);
   });
 
-  it('still fits in 120 columns with 12-character names, 5-digit counts and 99-second latencies', () => {
+  it('still fits in 120 columns with 14-character names, 5-digit counts and 99-second latencies', () => {
     const big = dist(99_999, 99_999, 99_999);
-    const runs = ['longest-name', 'longest-nam2'].map((s) =>
-      makeRun(s, { completed: 99_999, rejected: 99_999, ttft: big, e2e: big, hit: big, miss: big, preemptions: [99_999] }),
+    const runs = ['llm-d-affinity', 'llm-d-affinit2'].map((s) =>
+      makeRun(s, { completed: 99_999, rejected: 99_999, ofIdeal: 0.999, ttft: big, e2e: big, hit: big, miss: big, preemptions: [99_999] }),
     );
     const widest = Math.max(...formatTable(runs, { color: false }).split('\n').map((l) => [...l].length));
     expect(widest).toBeLessThanOrEqual(120);
@@ -111,7 +114,7 @@ describe('formatTable', () => {
     const slow = formatTable([makeRun('a', { e2e: dist(50_000, 150_000, 250_000) }), makeRun('b')], { color: false });
     expect(slow).toContain('e2e s');
     expect(slow).toContain('TTFT ms');
-    expect(cellsOf(slow, 'a').slice(7, 10)).toEqual(['50.0', '150', '250']);
+    expect(cellsOf(slow, 'a').slice(7, 9)).toEqual(['50.0', '250']);
   });
 
   it('marks nothing in a column whose values all print the same', () => {
@@ -130,14 +133,15 @@ describe('formatTable', () => {
     const results = buildResults(sampleInput());
     const text = formatTable(results.runs, { color: false });
     for (const s of STRATEGIES) expect(text).toContain(s);
-    expect(cellsOf(text, 'cache-aware').slice(0, 4)).toEqual(['24', '1', '62.5%*', '62.5%*']);
+    // 62.5 % of blocks hit, where the ideal bound hits 160 / 192 = 83.3 %: 75 % of ideal.
+    expect(cellsOf(text, 'cache-aware').slice(0, 5)).toEqual(['24', '1', '62.5%*', '62.5%*', '75.0%*']);
   });
 
   it('accepts a RunSummary with a strategy name', () => {
     const summary: RunSummary = summarize(recorderOf(served('a', { cached: 2, computed: 3 })));
     const text = formatTable([{ strategy: 'solo', ...summary }], { color: false });
     // 32 of 80 tokens; e2e 5 + 2.5 × 3 + 15 × 3 = 57.5 ms
-    expect(cellsOf(text, 'solo').slice(0, 8)).toEqual(['1', '0', '40.0%', '40.0%', '27.5', '27.5', '27.5', '57.5']);
+    expect(cellsOf(text, 'solo').slice(0, 7)).toEqual(['1', '0', '40.0%', '40.0%', '–', '27.5', '27.5']);
   });
 });
 

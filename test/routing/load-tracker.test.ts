@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LATENCY } from '../../src/latency-model.ts';
 import { DuplicateRequestError } from '../../src/routing/errors.ts';
-import { LoadTracker } from '../../src/routing/load-tracker.ts';
+import { LoadTracker, type PromptShape } from '../../src/routing/load-tracker.ts';
+import { chain } from './factories.ts';
 
 const makeTracker = () => new LoadTracker(2, DEFAULT_LATENCY);
 
@@ -44,5 +45,81 @@ describe('LoadTracker', () => {
     expect(load.forget(0)).toEqual(['a', 'c']);
     expect([load.inFlight(0), load.sent(0), load.outstandingMs(0, 20), load.total]).toEqual([0, 2, 0, 1]);
     expect(load.finished('a'), 'a forgotten request is unknown').toBe(false);
+  });
+});
+
+/** A prompt of these full blocks, `tail` more tokens in a partial block, `uncached` of its tokens predicted uncached. */
+const prompt = (hashes: ReturnType<typeof chain>, tail: number, uncached: number): PromptShape => ({
+  hashes,
+  promptTokens: hashes.length * 16 + tail,
+  uncachedTokens: uncached,
+  partial: tail > 0,
+});
+
+/** [waiting, prefillTokens, uncachedTokens, activeBlocks] of a worker. */
+const counts = (load: LoadTracker, worker: number) => [load.waiting(worker), load.prefillTokens(worker), load.uncachedTokens(worker), load.activeBlocks(worker)];
+
+describe('LoadTracker: queue, tokens and blocks (the PromptShape of add)', () => {
+  it('counts requests not yet prefilled with their prompt and predicted uncached tokens', () => {
+    const load = makeTracker();
+    load.add('r1', 0, 4, 10, prompt(chain('a', 4), 6, 38)); // 70 tokens, 2 blocks predicted cached
+    load.add('r2', 0, 0, 10, prompt(chain('a', 2), 0, 0)); // 32 tokens, all cached
+    load.add('r3', 1, 1, 10, prompt(chain('b', 1), 0, 16));
+    expect(counts(load, 0), '4 + 1 tail + 0 new: a0, a1 shared').toEqual([2, 102, 38, 5]);
+    expect(counts(load, 1)).toEqual([1, 16, 16, 1]);
+  });
+
+  it('a prefill takes a request out of the queue and token sums, but its blocks stay until it finishes', () => {
+    const load = makeTracker();
+    load.add('r1', 0, 4, 10, prompt(chain('a', 4), 6, 38));
+    load.add('r2', 0, 0, 10, prompt(chain('a', 2), 0, 0));
+    load.prefilled('r1', 10);
+    expect(counts(load, 0)).toEqual([1, 32, 0, 5]);
+    load.prefilled('r1', 20);
+    expect(counts(load, 0), 'a second prefill changes nothing').toEqual([1, 32, 0, 5]);
+    load.finished('r1');
+    expect(counts(load, 0)).toEqual([1, 32, 0, 2]);
+    load.finished('r2');
+    expect(counts(load, 0), 'a finish before its prefill also leaves the queue').toEqual([0, 0, 0, 0]);
+  });
+
+  it('newBlocks counts the request\'s blocks that no in-flight request on the worker holds', () => {
+    const load = makeTracker();
+    load.add('r1', 0, 3, 10, prompt(chain('a', 3), 0, 48));
+    expect([load.newBlocks(0, chain('a', 5)), load.newBlocks(1, chain('a', 5))]).toEqual([2, 5]);
+    load.prefilled('r1', 5);
+    expect(load.newBlocks(0, chain('a', 5)), 'still in flight after its prefill').toBe(2);
+    load.finished('r1');
+    expect(load.newBlocks(0, chain('a', 5))).toBe(5);
+  });
+
+  it('counts a request added without a prompt as empty, but waiting', () => {
+    const load = makeTracker();
+    load.add('r1', 0, 4, 10);
+    expect(counts(load, 0)).toEqual([1, 0, 0, 0]);
+    expect(load.newBlocks(0, chain('a', 2))).toBe(2);
+  });
+
+  it('forget clears the queue, token sums and blocks of the worker only', () => {
+    const load = makeTracker();
+    load.add('r1', 0, 4, 10, prompt(chain('a', 4), 1, 65));
+    load.add('r2', 0, 4, 10, prompt(chain('a', 4), 0, 64));
+    load.prefilled('r2', 5);
+    load.add('r3', 1, 2, 10, prompt(chain('a', 2), 0, 32));
+    load.forget(0);
+    expect(counts(load, 0)).toEqual([0, 0, 0, 0]);
+    expect(load.newBlocks(0, chain('a', 4))).toBe(4);
+    expect(counts(load, 1)).toEqual([1, 32, 32, 2]);
+    load.add('r4', 0, 1, 10, prompt(chain('a', 1), 0, 16));
+    expect(counts(load, 0), 'counts start afresh').toEqual([1, 16, 16, 1]);
+  });
+
+  it('the token sums are exactly 0 when the last waiting request leaves, whatever rounding did', () => {
+    const load = makeTracker();
+    load.add('r1', 0, 1, 10, { hashes: [], promptTokens: 0.1, uncachedTokens: 0.1, partial: true });
+    load.add('r2', 0, 1, 10, { hashes: [], promptTokens: 0.2, uncachedTokens: 0.2, partial: true });
+    load.prefilled('r1', 1);
+    load.prefilled('r2', 1);
+    expect(counts(load, 0)).toEqual([0, 0, 0, 2]);
   });
 });

@@ -103,3 +103,59 @@ describe('PrefixIndex', () => {
     expect(() => index.holds(-1, 'a0' as never)).toThrow('worker ids are integers 0..3');
   });
 });
+
+describe('PrefixIndex.sizeOf', () => {
+  it('counts the hashes each worker holds, a hash stored twice once', () => {
+    const index = new PrefixIndex(3);
+    index.store(0, chain('a', 4));
+    index.store(0, chain('a', 2));
+    index.store(1, [...chain('a', 2), ...chain('b', 1), ...chain('b', 1)]);
+    expect([index.sizeOf(0), index.sizeOf(1), index.sizeOf(2)]).toEqual([4, 3, 0]);
+    expect(index.size, 'distinct hashes over all workers').toBe(5);
+  });
+
+  it('drops with removal of held hashes only, and to 0 on clear', () => {
+    const index = new PrefixIndex(2);
+    index.store(0, chain('a', 4));
+    index.store(1, chain('a', 2));
+    index.remove(0, [...chain('a', 1, 3), ...chain('z', 2)]); // a3 held; z0, z1 not
+    index.remove(1, chain('a', 1, 3));
+    expect([index.sizeOf(0), index.sizeOf(1)]).toEqual([3, 2]);
+    index.clear(0);
+    expect([index.sizeOf(0), index.sizeOf(1)]).toEqual([0, 2]);
+    index.clear(0);
+    expect(index.sizeOf(0), 'clearing twice').toBe(0);
+  });
+
+  it('counts per worker with more than 32 workers (bits in several words)', () => {
+    const index = new PrefixIndex(70);
+    index.store(0, chain('a', 1));
+    index.store(31, chain('a', 2));
+    index.store(32, chain('a', 3));
+    index.store(32, chain('a', 3));
+    index.store(63, chain('a', 4)); // the sign bit of the second word
+    index.store(69, chain('a', 5));
+    const sizes = () => [0, 1, 31, 32, 33, 63, 64, 69].map((w) => index.sizeOf(w));
+    expect(sizes()).toEqual([1, 0, 2, 3, 0, 4, 0, 5]);
+    index.remove(32, chain('a', 1, 2));
+    index.remove(31, chain('a', 1, 2)); // not held by 31
+    index.remove(63, chain('a', 2, 2));
+    index.clear(69);
+    expect(sizes()).toEqual([1, 0, 2, 2, 0, 2, 0, 0]);
+    expect(index.size, 'a0, a1 left').toBe(2);
+  });
+
+  it('counts worker 31 (the sign bit) with exactly 32 workers', () => {
+    const index = new PrefixIndex(32);
+    index.store(31, chain('a', 3));
+    index.store(31, chain('a', 3));
+    index.remove(31, chain('a', 1));
+    expect([index.sizeOf(31), index.sizeOf(30)]).toEqual([2, 0]);
+  });
+
+  it('rejects a worker id out of range', () => {
+    const index = new PrefixIndex(33);
+    expect(() => index.sizeOf(33)).toThrow(UnknownWorkerError);
+    expect(() => index.sizeOf(1.5)).toThrow('worker ids are integers 0..32');
+  });
+});

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { resultsSchema } from '../../src/report/results-schema.ts';
+import { STRATEGY_NAMES } from '../../src/routing/strategies.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -21,21 +22,21 @@ const outDir = () => mkdtempSync(join(tmpdir(), 'scr-scenario-'));
 const readResults = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Record<string, unknown> & { wall: unknown; runs: { strategy: string; requests: { submitted: number; completed: number; rejected: number; failed: number } }[] };
 
 describe('scenarios/rag.ts', () => {
-  it('runs every strategy on the same requests and writes results.json, requests.jsonl and seven PNG plots', () => {
+  it('runs every strategy on the same requests and writes results.json, requests.jsonl and eight PNG plots', () => {
     const out = outDir();
     const { code, stdout, stderr } = run('rag.ts', ['--model', 'dummy', '--requests', '40', '--out', out]);
     expect(code, stderr).toBe(0);
     const results = readResults(out);
     expect(resultsSchema.safeParse(results).success).toBe(true);
-    expect(results.runs.map((r) => r.strategy)).toEqual(['cache-aware', 'longest-prefix', 'round-robin', 'least-loaded']);
+    expect(results.runs.map((r) => r.strategy), 'every strategy by default').toEqual([...STRATEGY_NAMES]);
     for (const r of results.runs) expect(r.requests, r.strategy).toMatchObject({ submitted: 40, completed: 40, rejected: 0, failed: 0 });
     expect(readdirSync(out).filter((f) => f.endsWith('.png')).sort()).toEqual([
       'hit-rate-over-time.png', 'latency-by-cache-status.png', 'latency-distribution.png', 'match-length.png',
-      'strategy-comparison.png', 'ttft-cdf.png', 'worker-load.png',
-    ]);
+      'hit-vs-ttft.png', 'strategy-comparison.png', 'ttft-cdf.png', 'worker-load.png',
+    ].sort());
     const lines = readFileSync(join(out, 'requests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines).toHaveLength(4 * 40);
-    expect(Object.keys(lines[0]!)).toEqual(['strategy', 'id', 'worker', 'arrivalMs', 'ttftMs', 'e2eMs', 'promptBlocks', 'cachedBlocks', 'computedBlocks', 'outputTokens', 'status']);
+    expect(lines).toHaveLength(STRATEGY_NAMES.length * 40);
+    expect(Object.keys(lines[0]!)).toEqual(['strategy', 'id', 'worker', 'arrivalMs', 'ttftMs', 'e2eMs', 'promptBlocks', 'cachedBlocks', 'computedBlocks', 'outputTokens', 'status', 'predicted', 'rule', 'reason']);
     expect(lines.every((l) => l['status'] === 'completed')).toBe(true);
     expect(stdout).toContain('cache-aware');
   });

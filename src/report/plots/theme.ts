@@ -5,7 +5,7 @@ import type { Config } from 'vega-lite';
 import type { Results } from '../results.ts';
 
 /** What a plot reads of the results document. */
-export type PlotInput = Pick<Results, 'scenario' | 'seed' | 'runs'>;
+export type PlotInput = Pick<Results, 'scenario' | 'seed' | 'runs' | 'ideal'>;
 
 export const PLOT_WIDTH = 520;
 export const PLOT_HEIGHT = 300;
