@@ -14,7 +14,7 @@ describe('the public API (src/index.ts)', () => {
     await cluster.run();
     const summary = api.summarize(recorder);
     expect(summary.requests).toMatchObject({ submitted: 20, completed: 20 });
-    expect(api.STRATEGY_NAMES).toEqual(['cache-aware', 'longest-prefix', 'round-robin', 'least-loaded']);
+    expect(api.STRATEGY_NAMES).toEqual(['cache-aware', 'longest-prefix', 'round-robin', 'least-loaded', 'sglang', 'sglang-legacy', 'smg', 'dynamo', 'llm-d', 'llm-d-affinity', 'aibrix', 'lmetric']);
   });
 
   it('exports the machines for inspection and the errors by name', () => {

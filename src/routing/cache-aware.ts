@@ -1,86 +1,81 @@
-// The default strategy: a cost that trades the router's estimate of a worker's queued work against
-// the prefix it already holds, behind SGLang's load guard (DESIGN §3.5).
+// The default strategy: SGLang's cache_aware router (DESIGN §4), adapted to small clusters.
 //
 //   1. load guard: (max − min in flight among alive) > balanceAbs AND max > balanceRel × min
 //        → least outstanding work                                           (rule 'load-guard')
-//   2. else the lowest
-//        cost(w) = outstandingMs(w) − blockCreditMs × matched(w) − prefixCreditMs × matched(w) / blocks
-//      ties: the longer match, then the tie rule               (rule 'prefix-cost', or 'least-cost'
-//                                                                 when the chosen worker matches nothing)
+//   2. else if best matched blocks / request blocks ≥ matchThreshold
+//        → the longest match, ties by the tie rule                          (rule 'longest-prefix')
+//   3. else → least outstanding work                                       (rule 'low-match')
 //
-// Why a cost and not SGLang's threshold (match ≥ 0.3 → longest match, else least loaded): the
-// threshold ignores load entirely above it and the cache entirely below it, and on the Mooncake
-// traces its guard never fires, so it is a plain "longest match ≥ 0.3". The two credits say what a
-// held prefix is worth in ms of queue: per block (a long shared prefix saves prefill and keeps a
-// hot family on one worker) and per fraction of the request (a request mostly held somewhere
-// should go there). They were tuned on the conversation and synthetic traces (8 × 924) against the
-// peers (README: "Choosing a router"); the guard keeps SGLang's shape with the absolute threshold
-// lowered from 64 to 16, since a 4–8 worker simulation rarely has 64 requests in flight anywhere.
+// SGLang's absolute threshold is 64 running requests, sized for large GPU fleets; a 4–8 worker
+// simulation rarely reaches 64 in flight anywhere, so the guard would never fire and a shared
+// first block would pile everything onto one worker. 16 keeps SGLang's shape and does fire here.
 // Request blocks are the prompt's full blocks (hashes.length): a partial tail can never match.
 
 import { RoutingOptionError } from './errors.ts';
-import { describeLeastLoaded, formatMs, leastLoadedWorker } from './least-loaded.ts';
-import { countAlive, inFlightRange, pickBest } from './tie-break.ts';
-import type { RoutingChoice, RouteRequest, RoutingContext, Strategy, WorkerLoad } from './types.ts';
+import { describeLeastLoaded, leastLoadedWorker } from './least-loaded.ts';
+import { longestMatchWorker } from './longest-prefix.ts';
+import { countAlive, inFlightRange } from './tie-break.ts';
+import type { RoutingChoice, RouteRequest, RoutingContext, Strategy } from './types.ts';
 
 export interface CacheAwareOptions {
   /** The guard fires only when max − min in flight exceeds this (SGLang: 64). Default 16. */
   readonly balanceAbs?: number;
   /** ... and max in flight exceeds this many times the min (SGLang: 1.5). Default 1.5. */
   readonly balanceRel?: number;
-  /** Ms of outstanding work one matched block is worth. Default 14. */
-  readonly blockCreditMs?: number;
-  /** Ms of outstanding work a fully matched request is worth (pro rata). Default 1,000. */
-  readonly prefixCreditMs?: number;
+  /** Smallest matched fraction of the request's blocks that routes by prefix (SGLang: 0.3). */
+  readonly matchThreshold?: number;
 }
 
 export const CACHE_AWARE_DEFAULTS: Required<CacheAwareOptions> = {
   balanceAbs: 16,
   balanceRel: 1.5,
-  blockCreditMs: 14,
-  prefixCreditMs: 1000,
+  matchThreshold: 0.3,
 };
 
-/** A cache-aware strategy. Rule: load guard → least loaded; else the lowest outstanding ms less the credit of the held prefix. */
+/** A cache-aware strategy. Rule: load guard → least loaded; else match ≥ threshold → longest prefix; else least loaded. */
 export function createCacheAware(options: CacheAwareOptions = {}): Strategy {
-  const { balanceAbs, balanceRel, blockCreditMs, prefixCreditMs } = { ...CACHE_AWARE_DEFAULTS, ...options };
+  const { balanceAbs, balanceRel, matchThreshold } = { ...CACHE_AWARE_DEFAULTS, ...options };
   const bad: string[] = [];
   if (!(balanceAbs >= 0)) bad.push(`balanceAbs = ${balanceAbs} (≥ 0)`);
   if (!(balanceRel >= 1) || !Number.isFinite(balanceRel)) bad.push(`balanceRel = ${balanceRel} (finite, ≥ 1)`);
-  if (!(blockCreditMs >= 0) || !Number.isFinite(blockCreditMs)) bad.push(`blockCreditMs = ${blockCreditMs} (finite, ≥ 0)`);
-  if (!(prefixCreditMs >= 0) || !Number.isFinite(prefixCreditMs)) bad.push(`prefixCreditMs = ${prefixCreditMs} (finite, ≥ 0)`);
+  if (!(matchThreshold >= 0 && matchThreshold <= 1)) bad.push(`matchThreshold = ${matchThreshold} (0..1)`);
   if (bad.length > 0) throw new RoutingOptionError(`invalid cache-aware options: ${bad.join(', ')}`);
 
   return function cacheAware(request: RouteRequest, context: RoutingContext): RoutingChoice {
-    const { workers, matched } = context;
+    const workers = context.workers;
     countAlive(workers);
     const { min, max } = inFlightRange(workers);
+    const loads = `${min}..${max} in flight`;
 
     if (max - min > balanceAbs && max > balanceRel * min) {
       const chosen = leastLoadedWorker(workers);
       return {
         workerId: chosen.id,
         rule: 'load-guard',
-        reason: `loads ${min}..${max} in flight: ${max} − ${min} > ${balanceAbs} and ${max} > ${balanceRel} × ${min}; ${describeLeastLoaded(chosen, workers)}`,
+        reason: `loads ${loads}: ${max} − ${min} > ${balanceAbs} and ${max} > ${balanceRel} × ${min}; ${describeLeastLoaded(chosen, workers)}`,
       };
     }
 
     const blocks = request.hashes.length;
-    const cost = (w: WorkerLoad): number => {
-      const held = matched[w.id] ?? 0;
-      return w.outstandingMs - blockCreditMs * held - (blocks === 0 ? 0 : (prefixCreditMs * held) / blocks);
-    };
-    const chosen = pickBest(workers, null, (a, b) => cost(a) - cost(b) || (matched[b.id] ?? 0) - (matched[a.id] ?? 0));
-    const held = matched[chosen.id] ?? 0;
+    const best = longestMatchWorker(workers, context.matched);
+    const matched = context.matched[best.id] ?? 0;
+    const fraction = blocks === 0 ? 0 : matched / blocks;
+    if (fraction >= matchThreshold) {
+      return {
+        workerId: best.id,
+        rule: 'longest-prefix',
+        reason: `matched ${matched}/${blocks} blocks on worker ${best.id} ≥ ${matchThreshold}; loads ${loads}`,
+      };
+    }
+
+    const chosen = leastLoadedWorker(workers);
     return {
       workerId: chosen.id,
-      rule: held > 0 ? 'prefix-cost' : 'least-cost',
-      reason:
-        `cost ${formatMs(cost(chosen))} on worker ${chosen.id} = outstanding ${formatMs(chosen.outstandingMs)}` +
-        ` − ${blockCreditMs} × ${held} blocks − ${prefixCreditMs} × ${held}/${blocks}; loads ${min}..${max} in flight`,
+      rule: 'low-match',
+      reason: `best match ${matched}/${blocks} blocks on worker ${best.id} < ${matchThreshold}; ${describeLeastLoaded(chosen, workers)}`,
     };
   };
 }
 
-/** The default strategy with the default settings (guard 16 / 1.5, credits 14 ms per block and 1,000 ms per request). */
+/** The default strategy with the default thresholds (16 / 1.5 / 0.3). */
 export const cacheAware: Strategy = createCacheAware();

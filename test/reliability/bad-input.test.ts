@@ -67,7 +67,7 @@ const clusterOptionCases: BadInput[] = [
     message: configError(
       'workers: Too small: expected number to be >0',
       'capacity: Too small: expected number to be >=2',
-      'strategy: expected one of cache-aware, longest-prefix, round-robin, least-loaded or a strategy function',
+      'strategy: expected one of cache-aware, longest-prefix, round-robin, least-loaded, sglang, sglang-legacy, smg, dynamo, llm-d, llm-d-affinity, aibrix, lmetric or a strategy function',
       'view: Invalid option: expected one of "events"|"approx"',
       'latency.decodeStepMs: Too small: expected number to be >0',
       'options: Unrecognized key: "colour"',
@@ -91,7 +91,7 @@ const clusterOptionCases: BadInput[] = [
     name: 'unknown strategy: the message lists the valid ones',
     run: badOptions({ strategy: 'fastest' }),
     error: ClusterConfigError,
-    message: configError('strategy: expected one of cache-aware, longest-prefix, round-robin, least-loaded or a strategy function'),
+    message: configError('strategy: expected one of cache-aware, longest-prefix, round-robin, least-loaded, sglang, sglang-legacy, smg, dynamo, llm-d, llm-d-affinity, aibrix, lmetric or a strategy function'),
   },
   {
     name: 'unknown view: the message lists the valid ones',
@@ -566,7 +566,7 @@ const flagCases: BadInput[] = [
     message: invalidFlag(
       '--strategy <name>',
       'cache-aware,psychic',
-      "unknown strategy 'psychic'; valid: cache-aware, longest-prefix, round-robin, least-loaded, all (or a comma-separated list)",
+      "unknown strategy 'psychic'; valid: cache-aware, longest-prefix, round-robin, least-loaded, sglang, sglang-legacy, smg, dynamo, llm-d, llm-d-affinity, aibrix, lmetric, or all, basic, peers (or a comma-separated list)",
     ),
   },
   {

@@ -8,36 +8,30 @@ import { chain, makeContext, makeRequest, makeWorkers } from './factories.ts';
 const request24 = makeRequest('r', chain('a', 24));
 
 describe('cacheAware', () => {
-  it('has SGLang’s guard shape (sized for small clusters) and credits of 14 ms per block and 1,000 ms per request', () => {
-    expect(CACHE_AWARE_DEFAULTS).toEqual({ balanceAbs: 16, balanceRel: 1.5, blockCreditMs: 14, prefixCreditMs: 1000 });
+  it('has SGLang-shaped thresholds, the absolute one sized for small clusters', () => {
+    expect(CACHE_AWARE_DEFAULTS).toEqual({ balanceAbs: 16, balanceRel: 1.5, matchThreshold: 0.3 });
   });
 
-  it('takes the lowest outstanding ms less the credit of the held prefix, and says why', () => {
-    // costs: 300 − 14 × 2 − 1000 × 2/24 = 188.7; 500 − 14 × 12 − 500 = −168; 200 − 0 − 0 = 200
-    const workers = makeWorkers([{ outstandingMs: 300, inFlight: 3 }, { outstandingMs: 500, inFlight: 5 }, { outstandingMs: 200, inFlight: 4 }]);
-    const choice = cacheAware(request24, makeContext(workers, [2, 12, 0]));
+  it('takes the longest match when it covers ≥ 0.3 of the request, and says why', () => {
+    const workers = makeWorkers([{ inFlight: 3 }, { inFlight: 5 }, { inFlight: 4 }]);
+    const choice = cacheAware(request24, makeContext(workers, [2, 4, 12]));
+    expect(choice).toEqual({ workerId: 2, rule: 'longest-prefix', reason: 'matched 12/24 blocks on worker 2 ≥ 0.3; loads 3..5 in flight' });
+  });
+
+  it('routes by prefix at exactly the threshold', () => {
+    const workers = makeWorkers([{ outstandingMs: 500 }, {}]);
+    // 0.3 × 10 = 3 blocks
+    expect(cacheAware(makeRequest('r', chain('a', 10)), makeContext(workers, [3, 0])).rule).toBe('longest-prefix');
+  });
+
+  it('falls back to least loaded on a low match', () => {
+    const workers = makeWorkers([{ outstandingMs: 400 }, { outstandingMs: 90 }, { outstandingMs: 200 }]);
+    const choice = cacheAware(request24, makeContext(workers, [7, 0, 0]));
     expect(choice).toEqual({
       workerId: 1,
-      rule: 'prefix-cost',
-      reason: 'cost -168 ms on worker 1 = outstanding 500 ms − 14 × 12 blocks − 1000 × 12/24; loads 3..5 in flight',
+      rule: 'low-match',
+      reason: 'best match 7/24 blocks on worker 0 < 0.3; lowest outstanding 90 ms on worker 1 (alive: 90 ms..400 ms)',
     });
-  });
-
-  it('leaves a held prefix for a worker whose queue outweighs its credit', () => {
-    // worker 0: 1500 − 14 × 24 − 1000 = 164 ms; worker 1: 100 ms with nothing held
-    const workers = makeWorkers([{ outstandingMs: 1500 }, { outstandingMs: 100 }]);
-    expect(cacheAware(request24, makeContext(workers, [24, 0]))).toMatchObject({ workerId: 1, rule: 'least-cost' });
-    // ... but not one whose credit still covers it: 1300 − 336 − 1000 = −36 < 100
-    const closer = makeWorkers([{ outstandingMs: 1300 }, { outstandingMs: 100 }]);
-    expect(cacheAware(request24, makeContext(closer, [24, 0]))).toMatchObject({ workerId: 0, rule: 'prefix-cost' });
-  });
-
-  it('weighs a match by blocks and by its share of the request', () => {
-    const long = makeRequest('long', chain('a', 100));
-    // 8 of 100 blocks: 14 × 8 + 1000 × 0.08 = 192 ms of credit, beats a 150 ms queue gap
-    expect(cacheAware(long, makeContext(makeWorkers([{ outstandingMs: 150 }, {}]), [8, 0])).workerId).toBe(0);
-    // 2 of 100: 28 + 20 = 48 ms, does not
-    expect(cacheAware(long, makeContext(makeWorkers([{ outstandingMs: 150 }, {}]), [2, 0])).workerId).toBe(1);
   });
 
   it('falls back to least loaded under imbalance, even with a full match', () => {
@@ -50,28 +44,25 @@ describe('cacheAware', () => {
 
   it('needs both guard conditions: a gap > 16 that is not > 1.5× does not fire', () => {
     const workers = makeWorkers([{ inFlight: 60 }, { inFlight: 41 }]); // 19 > 16, 60 < 61.5
-    expect(cacheAware(request24, makeContext(workers, [24, 0])).rule).toBe('prefix-cost');
+    expect(cacheAware(request24, makeContext(workers, [24, 0])).rule).toBe('longest-prefix');
     const close = makeWorkers([{ inFlight: 16 }, { inFlight: 0 }]); // 16 is not > 16
-    expect(cacheAware(request24, makeContext(close, [24, 0])).rule).toBe('prefix-cost');
+    expect(cacheAware(request24, makeContext(close, [24, 0])).rule).toBe('longest-prefix');
   });
 
-  it('ignores dead workers for the guard and the cost', () => {
+  it('ignores dead workers for the guard and the match', () => {
     const workers = makeWorkers([{ alive: false, inFlight: 0 }, { inFlight: 20 }, { inFlight: 19 }]);
     const choice = cacheAware(request24, makeContext(workers, [24, 2, 12]));
-    expect([choice.workerId, choice.rule]).toEqual([2, 'prefix-cost']);
+    expect([choice.workerId, choice.rule]).toEqual([2, 'longest-prefix']);
   });
 
-  it('breaks cost ties by the longer match, then fewest in flight, fewest sent, lowest id', () => {
-    // 14 × 2 + 1000 × 2/24 = 111.33 ms of credit on worker 0 offsets its 111.33 ms more work exactly
-    const tied = makeWorkers([{ outstandingMs: 14 * 2 + (1000 * 2) / 24 }, {}]);
-    expect(cacheAware(request24, makeContext(tied, [2, 0])).workerId).toBe(0);
+  it('breaks match ties by fewest in flight, then fewest sent, then lowest id', () => {
     const workers = makeWorkers([{ inFlight: 2 }, { inFlight: 1, sent: 8 }, { inFlight: 1, sent: 7 }, { inFlight: 1, sent: 7 }]);
     expect(cacheAware(request24, makeContext(workers, [12, 12, 12, 12])).workerId).toBe(2);
   });
 
-  it('sends a request without a full block by load alone', () => {
+  it('treats a request without a full block as a low match', () => {
     const workers = makeWorkers([{ outstandingMs: 5 }, {}]);
-    expect(cacheAware(makeRequest('r', []), makeContext(workers))).toMatchObject({ workerId: 1, rule: 'least-cost' });
+    expect(cacheAware(makeRequest('r', []), makeContext(workers)).rule).toBe('low-match');
   });
 
   it('spreads requests that all share a first block, where longest-prefix piles them up', () => {
@@ -83,17 +74,16 @@ describe('cacheAware', () => {
       view.onRouted(request, choice.workerId, 0);
       counts[choice.workerId]!++;
     }
-    // The shared 4 blocks are worth 14 × 4 + 1000 × 4/24 = 222.7 ms; one more request's work
-    // (5 + 2.5 × 20 + 15 × 50 = 805 ms) outweighs it, so every worker takes a share.
-    expect(Math.min(...counts), `counts ${counts.join(', ')}`).toBeGreaterThanOrEqual(40);
+    // The shared 4/24 blocks are below the threshold: every request goes by load.
+    expect(counts).toEqual([50, 50, 50, 50]);
   });
 
   it('the load guard bounds the pile-up of a hot prefix to about balanceAbs', () => {
     const view = new RouterView({ workers: 4, mode: 'approx', latency: DEFAULT_LATENCY });
     const rules = new Map<string, number>();
     for (let i = 0; i < 100; i++) {
-      // 12 of 24 blocks shared, and a long output: the credit keeps them on one worker until the guard fires.
-      const request = makeRequest(`r${i}`, [...chain('doc', 12), ...chain(`q${i}-`, 12)], 1);
+      // 12 of 24 blocks shared: above the threshold, so prefix wins until the guard fires.
+      const request = makeRequest(`r${i}`, [...chain('doc', 12), ...chain(`q${i}-`, 12)], 50);
       const choice = cacheAware(request, view.context(request, 0));
       view.onRouted(request, choice.workerId, 0);
       rules.set(choice.rule, (rules.get(choice.rule) ?? 0) + 1);
@@ -104,10 +94,8 @@ describe('cacheAware', () => {
   });
 
   it('validates its options', () => {
-    expect(() => createCacheAware({ blockCreditMs: -1 })).toThrow(RoutingOptionError);
-    expect(() => createCacheAware({ balanceRel: 0.5, balanceAbs: -1, prefixCreditMs: Infinity })).toThrow(
-      'invalid cache-aware options: balanceAbs = -1 (≥ 0), balanceRel = 0.5 (finite, ≥ 1), prefixCreditMs = Infinity (finite, ≥ 0)',
-    );
-    expect(createCacheAware({ balanceAbs: 64 })(request24, makeContext(makeWorkers([{ inFlight: 20 }, {}]), [24, 0])).rule).toBe('prefix-cost');
+    expect(() => createCacheAware({ matchThreshold: 1.5 })).toThrow(RoutingOptionError);
+    expect(() => createCacheAware({ balanceRel: 0.5, balanceAbs: -1 })).toThrow('invalid cache-aware options: balanceAbs = -1 (≥ 0), balanceRel = 0.5 (finite, ≥ 1)');
+    expect(createCacheAware({ balanceAbs: 64 })(request24, makeContext(makeWorkers([{ inFlight: 20 }, {}]), [24, 0])).rule).toBe('longest-prefix');
   });
 });

@@ -4,13 +4,16 @@ import { chain, makeContext, makeRequest, makeWorkers } from './factories.ts';
 
 describe('strategies by name', () => {
   it('names cache-aware first (the default), then the others', () => {
-    expect(STRATEGY_NAMES).toEqual(['cache-aware', 'longest-prefix', 'round-robin', 'least-loaded']);
+    expect(STRATEGY_NAMES).toEqual(['cache-aware', 'longest-prefix', 'round-robin', 'least-loaded', 'sglang', 'sglang-legacy', 'smg', 'dynamo', 'llm-d', 'llm-d-affinity', 'aibrix', 'lmetric']);
   });
 
   it('creates each named strategy, which answers with its own rule', () => {
     const workers = makeWorkers([{}, {}]);
     const rules = STRATEGY_NAMES.map((name) => createStrategy(name)(makeRequest('r', chain('a', 4)), makeContext(workers, [4, 0])).rule);
-    expect(rules).toEqual(['longest-prefix', 'longest-prefix', 'round-robin', 'least-loaded']);
+    expect(rules).toEqual([
+      'longest-prefix', 'longest-prefix', 'round-robin', 'least-loaded',
+      'cache-hit', 'cache-hit', 'cache-hit', 'min-cost', 'max-score', 'affinity', 'prefix-match', 'lowest-score',
+    ]);
   });
 
   it('an unknown name lists the valid ones', () => {
