@@ -71,15 +71,13 @@ describe.skipIf(!haveTraces)('every strategy on the Mooncake traces, 8 × 924 bl
     }
   });
 
-  it('on the synthetic trace (where the README says some peers hit more) cache-aware stays on the Pareto front, within 1.5 pt of every peer', () => {
+  it('on the synthetic trace (where the README says some peers hit more) cache-aware is within 1.5 pt of every peer’s hit rate, its TTFT p99 within 5 %', () => {
     const byName = new Map(results.synthetic.runs.map((r) => [r.strategy, r]));
     const ours = byName.get('cache-aware')!;
     for (const peer of PEER_STRATEGY_NAMES) {
       const theirs = byName.get(peer)!;
       expect(ours.cache.blockHitRate, `hit rate against ${peer}`).toBeGreaterThanOrEqual(theirs.cache.blockHitRate - 0.015);
-      const beaten = theirs.cache.blockHitRate >= ours.cache.blockHitRate && theirs.latency.ttft.p99 <= ours.latency.ttft.p99;
-      const strictly = theirs.cache.blockHitRate > ours.cache.blockHitRate || theirs.latency.ttft.p99 < ours.latency.ttft.p99;
-      expect(beaten && strictly, `${peer} beats cache-aware on both hit rate and TTFT p99`).toBe(false);
+      expect(ours.latency.ttft.p99, `TTFT p99 against ${peer}`).toBeLessThanOrEqual(theirs.latency.ttft.p99 * 1.05);
     }
   });
 });
