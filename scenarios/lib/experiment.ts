@@ -2,12 +2,8 @@
 // request stream, in one process; then writes results.json and the plots, and prints the table.
 
 import { relative } from 'node:path';
-import { createCluster } from '../../src/actors/cluster.ts';
 import type { ClusterOptions } from '../../src/actors/cluster-options.ts';
-import type { Message } from '../../src/messages.ts';
-import { IdealReuse } from '../../src/metrics/ideal-reuse.ts';
-import { MetricsRecorder } from '../../src/metrics/recorder.ts';
-import { summarize } from '../../src/metrics/summary.ts';
+import { runStrategy } from '../../src/experiment/run-strategy.ts';
 import type { TokenSource } from '../../src/model/token-source.ts';
 import type { JsonObject } from '../../src/report/config.ts';
 import { writePlots } from '../../src/report/plots.ts';
@@ -33,13 +29,6 @@ export interface Experiment {
   readonly quiet: boolean;
 }
 
-/** Feeds every end of a request (completed, rejected, failed) to the driver. */
-function feed(driver: WorkloadDriver, message: Message): void {
-  if (message.type === 'REQUEST.COMPLETED') driver.onFinished(message.requestId, { tokens: message.tokens, text: message.text });
-  else if (message.type === 'REQUEST.REJECTED') driver.onFinished(message.requestId, { tokens: [], status: 'rejected' });
-  else if (message.type === 'REQUEST.FAILED') driver.onFinished(message.requestId, { tokens: [], status: 'failed' });
-}
-
 /** Runs every strategy and reports; returns the path of results.json. */
 export async function runExperiment(experiment: Experiment): Promise<string> {
   const runs: RunInput[] = [];
@@ -48,35 +37,20 @@ export async function runExperiment(experiment: Experiment): Promise<string> {
   };
   const started = performance.now();
   for (const strategy of experiment.strategies) {
-    const cluster = createCluster({ ...experiment.cluster, strategy, tokens: experiment.tokens, seed: experiment.seed });
-    const recorder = new MetricsRecorder({ blockSize: 16 });
-    recorder.attach(cluster.events$);
-    const ideal = new IdealReuse(16);
-    cluster.events$.subscribe((message) => ideal.observe(message));
     const driver = experiment.driver();
     const progress = createProgress({ total: driver.progress().total, label: strategy, enabled: !experiment.quiet });
-    cluster.events$.subscribe((message) => {
-      feed(driver, message);
-      if (message.type === 'REQUEST.COMPLETED' || message.type === 'REQUEST.REJECTED' || message.type === 'REQUEST.FAILED') {
-        const p = driver.progress();
-        progress.update(p.finished, { simulatedMs: message.at });
-      }
-    });
-    driver.start(cluster);
     const t0 = performance.now();
+    let run;
     try {
-      await cluster.run();
+      run = await runStrategy({ ...experiment.cluster, strategy, tokens: experiment.tokens, seed: experiment.seed }, driver, (at) => {
+        progress.update(driver.progress().finished, { simulatedMs: at });
+      });
     } finally {
       progress.stop();
-      cluster.stop();
     }
     const wallMs = performance.now() - t0;
-    const accounting = recorder.accounting();
-    if (accounting.pending > 0) {
-      throw new Error(`${strategy}: ${accounting.pending} requests neither completed, rejected nor failed when the run ended`);
-    }
-    const summary = summarize(recorder, { workers: Array.from({ length: cluster.workerCount }, (_, i) => i) });
-    runs.push({ strategy, summary, records: [...recorder.records()], wallMs, ideal: ideal.summary() });
+    const { summary } = run;
+    runs.push({ strategy, ...run, wallMs });
     log(`${strategy}: ${summary.requests.completed} completed, ${summary.requests.rejected} rejected, ${summary.requests.failed} failed in ${(wallMs / 1000).toFixed(1)} s (${(summary.simulatedMs / 1000).toFixed(1)} s simulated)`);
   }
   const results = buildResults({

@@ -34,7 +34,7 @@
 //     view here expires each (worker, block) entry on its own, at every decision, and has no cap.
 
 import { RoutingOptionError } from './errors.ts';
-import { compareTie, countAlive, inFlightRange, pickBest } from './tie-break.ts';
+import { compareTie, countAlive, drawTie, inFlightRange, pickBest } from './tie-break.ts';
 import type { RoutingChoice, RouteRequest, RoutingContext, Strategy, ViewSpec, WorkerLoad } from './types.ts';
 
 export interface AibrixOptions {
@@ -107,7 +107,7 @@ export function createAibrix(options: AibrixOptions = {}): Strategy {
       };
     }
 
-    const chosen = group.length === 1 ? group[0]! : group[Math.floor(context.random() * group.length)]!;
+    const chosen = drawTie(group, context.random).item;
     const blocks = request.hashes.length;
     const got = matched[chosen.id] ?? 0;
     const tie = group.length > 1 ? ` (random among ${group.map((w) => w.id).join(', ')})` : '';

@@ -114,11 +114,10 @@ export class ApproxTree {
         oldestAt = first.value;
       }
     }
-    let once = true;
-    this.dropWhile(oldest, () => {
-      const go = once;
-      once = false;
-      return go;
-    });
+    const entries = this.recency[oldest]!;
+    const hash = entries.keys().next().value!;
+    entries.delete(hash);
+    this.total--;
+    this.index.remove(oldest, [hash]);
   }
 }

@@ -11,7 +11,7 @@
 // first block would pile everything onto one worker. 16 keeps SGLang's shape and does fire here.
 // Request blocks are the prompt's full blocks (hashes.length): a partial tail can never match.
 
-import { RoutingOptionError } from './errors.ts';
+import { checkFraction, checkGuard, throwIfBad } from './option-checks.ts';
 import { describeLeastLoaded, leastLoadedWorker } from './least-loaded.ts';
 import { longestMatchWorker } from './longest-prefix.ts';
 import { countAlive, inFlightRange } from './tie-break.ts';
@@ -36,10 +36,9 @@ export const CACHE_AWARE_DEFAULTS: Required<CacheAwareOptions> = {
 export function createCacheAware(options: CacheAwareOptions = {}): Strategy {
   const { balanceAbs, balanceRel, matchThreshold } = { ...CACHE_AWARE_DEFAULTS, ...options };
   const bad: string[] = [];
-  if (!(balanceAbs >= 0)) bad.push(`balanceAbs = ${balanceAbs} (≥ 0)`);
-  if (!(balanceRel >= 1) || !Number.isFinite(balanceRel)) bad.push(`balanceRel = ${balanceRel} (finite, ≥ 1)`);
-  if (!(matchThreshold >= 0 && matchThreshold <= 1)) bad.push(`matchThreshold = ${matchThreshold} (0..1)`);
-  if (bad.length > 0) throw new RoutingOptionError(`invalid cache-aware options: ${bad.join(', ')}`);
+  checkGuard(balanceAbs, balanceRel, bad);
+  checkFraction('matchThreshold', matchThreshold, bad);
+  throwIfBad('cache-aware', bad);
 
   return function cacheAware(request: RouteRequest, context: RoutingContext): RoutingChoice {
     const workers = context.workers;

@@ -25,7 +25,7 @@
 // (0), taints and pinned workers, and the router's own queue (router_queue_threshold unset).
 
 import { RoutingOptionError } from './errors.ts';
-import { countAlive } from './tie-break.ts';
+import { countAlive, drawTie } from './tie-break.ts';
 import type { RoutingChoice, RouteRequest, RoutingContext, Strategy, ViewSpec, WorkerLoad } from './types.ts';
 
 export interface DynamoOptions {
@@ -116,8 +116,7 @@ export function createDynamo(options: DynamoOptions = {}): Strategy {
     if (temperature === 0) {
       const tied: number[] = [];
       for (let row = 0; row < costs.length; row++) if (costs[row] === min) tied.push(row);
-      const pick = tied.length === 1 ? 0 : Math.floor(context.random() * tied.length);
-      const row = tied[pick]!;
+      const { item: row, pick } = drawTie(tied, context.random);
       const tie = tied.length === 1 ? '' : `; ${tied.length} tied, drew #${pick + 1}`;
       return { workerId: candidates[row]!.id, rule: 'min-cost', reason: `${describe(row)}; ${range}${tie}` };
     }

@@ -24,7 +24,7 @@
 // producer); PEERS.md pins the KV-event ("precise") view, which this follows.
 
 import { RoutingOptionError } from './errors.ts';
-import { countAlive } from './tie-break.ts';
+import { countAlive, drawTie } from './tie-break.ts';
 import type { RoutingChoice, RouteRequest, RoutingContext, Strategy, ViewSpec, WorkerLoad } from './types.ts';
 
 export interface LlmDOptions {
@@ -61,8 +61,8 @@ export function maxWithRandomTies(scores: readonly number[], random: () => numbe
   for (const score of scores) if (score > best) best = score;
   const tied: number[] = [];
   for (let row = 0; row < scores.length; row++) if (scores[row] === best) tied.push(row);
-  const pick = tied.length === 1 ? 0 : Math.floor(random() * tied.length);
-  return { row: tied[pick]!, tied: tied.length, pick };
+  const { item: row, pick } = drawTie(tied, random);
+  return { row, tied: tied.length, pick };
 }
 
 /** llm-d's default profile. Rule: the highest 2 × queue + 2 × kv-cache + 3 × prefix score; ties random. */

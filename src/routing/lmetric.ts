@@ -16,10 +16,10 @@
 // cache_aware ones of `sgl-model-gateway/src/main.rs`, as PEERS.md's "as sglang's" says.
 // The source's work unit is characters of text (a proxy until it sees tokens); here, blocks.
 
-import { RoutingOptionError } from './errors.ts';
+import { checkTree, throwIfBad, treeView } from './option-checks.ts';
 import { SGLANG_DEFAULTS } from './sglang.ts';
 import { countAlive, pickBest } from './tie-break.ts';
-import type { RoutingChoice, RouteRequest, RoutingContext, Strategy, ViewSpec, WorkerLoad } from './types.ts';
+import type { RoutingChoice, RouteRequest, RoutingContext, Strategy, WorkerLoad } from './types.ts';
 
 export interface LmetricOptions {
   /** Blocks the approximate tree keeps per worker (SGLang's `max_tree_size` 2^26 tokens / 16 = 4,194,304); Infinity: no budget. */
@@ -37,12 +37,9 @@ export const LMETRIC_DEFAULTS: Required<LmetricOptions> = {
 export function createLmetric(options: LmetricOptions = {}): Strategy {
   const { maxTreeBlocks, evictionIntervalMs } = { ...LMETRIC_DEFAULTS, ...options };
   const bad: string[] = [];
-  if (!(maxTreeBlocks === Infinity || (Number.isInteger(maxTreeBlocks) && maxTreeBlocks >= 1))) {
-    bad.push(`maxTreeBlocks = ${maxTreeBlocks} (an integer ≥ 1, or Infinity)`);
-  }
-  if (!(evictionIntervalMs > 0) || !Number.isFinite(evictionIntervalMs)) bad.push(`evictionIntervalMs = ${evictionIntervalMs} (finite, > 0)`);
-  if (bad.length > 0) throw new RoutingOptionError(`invalid lmetric options: ${bad.join(', ')}`);
-  const view: ViewSpec = { kind: 'approx', maxBlocks: maxTreeBlocks, shared: false, evictionIntervalMs };
+  checkTree(maxTreeBlocks, evictionIntervalMs, bad);
+  throwIfBad('lmetric', bad);
+  const view = treeView(maxTreeBlocks, evictionIntervalMs, false);
 
   function lmetric(request: RouteRequest, context: RoutingContext): RoutingChoice {
     const { workers, matched } = context;

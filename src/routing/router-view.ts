@@ -57,7 +57,7 @@ interface ContextBuffer {
   now: number;
   readonly workers: Mutable<WorkerLoad>[];
   readonly matched: number[];
-  newBlocks: (worker: WorkerId) => number;
+  readonly newBlocks: (worker: WorkerId) => number;
   readonly random: () => number;
 }
 
@@ -74,6 +74,8 @@ export class RouterView {
 
   // Reused by context(): valid until the next call.
   private readonly matchScratch: Int32Array;
+  // The hashes of the request context() was last asked about, for its newBlocks().
+  private contextHashes: readonly BlockHash[] = [];
   private readonly contextOut: ContextBuffer;
 
   // Expected faults in the message stream, counted rather than thrown: a finish or prefill of an
@@ -119,7 +121,7 @@ export class RouterView {
         viewBlocks: 0,
       })),
       matched: new Array<number>(workers).fill(0),
-      newBlocks: () => 0,
+      newBlocks: (worker) => this.load.newBlocks(worker, this.contextHashes),
       random: options.random ?? (() => 0),
     };
   }
@@ -237,39 +239,36 @@ export class RouterView {
     const scratch = this.index.matchAll(request.hashes, this.matchScratch);
     const out = this.contextOut;
     out.now = now;
-    out.newBlocks = (worker) => this.load.newBlocks(worker, request.hashes);
+    this.contextHashes = request.hashes;
     for (let w = 0; w < this.workerCount; w++) {
       // RoutingContext.matched is a number[], which an Int32Array is not: copied, one slot per worker.
       out.matched[w] = scratch[w]!;
-      const load = out.workers[w]!;
-      load.alive = this.alive[w] === 1;
-      load.inFlight = this.load.inFlight(w);
-      load.sent = this.load.sent(w);
-      load.outstandingMs = this.load.outstandingMs(w, now);
-      load.waiting = this.load.waiting(w);
-      load.prefillTokens = this.load.prefillTokens(w);
-      load.uncachedTokens = this.load.uncachedTokens(w);
-      load.activeBlocks = this.load.activeBlocks(w);
-      load.viewBlocks = this.tree?.size(w) ?? this.index.sizeOf(w);
+      this.fillLoad(out.workers[w]!, now);
     }
     return out;
   }
 
+  /** Writes worker `load.id`'s load at `now` into `load` (capacity and id stay). */
+  private fillLoad(load: Mutable<WorkerLoad>, now: number): void {
+    const w = load.id;
+    load.alive = this.alive[w] === 1;
+    load.inFlight = this.load.inFlight(w);
+    load.sent = this.load.sent(w);
+    load.outstandingMs = this.load.outstandingMs(w, now);
+    load.waiting = this.load.waiting(w);
+    load.prefillTokens = this.load.prefillTokens(w);
+    load.uncachedTokens = this.load.uncachedTokens(w);
+    load.activeBlocks = this.load.activeBlocks(w);
+    load.viewBlocks = this.tree?.size(w) ?? this.index.sizeOf(w);
+  }
+
   /** Every worker's load at `now`, as fresh objects the caller may keep. */
   loads(now: number): WorkerLoad[] {
-    return Array.from({ length: this.workerCount }, (_, w) => ({
-      id: w,
-      alive: this.alive[w] === 1,
-      inFlight: this.load.inFlight(w),
-      sent: this.load.sent(w),
-      outstandingMs: this.load.outstandingMs(w, now),
-      waiting: this.load.waiting(w),
-      prefillTokens: this.load.prefillTokens(w),
-      uncachedTokens: this.load.uncachedTokens(w),
-      activeBlocks: this.load.activeBlocks(w),
-      capacity: this.contextOut.workers[w]!.capacity,
-      viewBlocks: this.tree?.size(w) ?? this.index.sizeOf(w),
-    }));
+    return this.contextOut.workers.map((template) => {
+      const load = { ...template };
+      this.fillLoad(load, now);
+      return load;
+    });
   }
 
   private check(worker: WorkerId): void {

@@ -30,9 +30,9 @@
 //   library fallback; the gateway CLI and the PyO3 binding pass 0.3 / 64 / 1.5 / 120 s / 2^26, as
 //   PEERS.md (the Python `router_args.py` @6614f984 says 60 s; this follows the gateway binary).
 
-import { RoutingOptionError } from './errors.ts';
+import { checkFraction, checkGuard, checkTree, throwIfBad, treeView } from './option-checks.ts';
 import { countAlive, inFlightRange, pickBest } from './tie-break.ts';
-import type { RoutingChoice, RouteRequest, RoutingContext, Strategy, ViewSpec, WorkerLoad } from './types.ts';
+import type { RoutingChoice, RouteRequest, RoutingContext, Strategy, WorkerLoad } from './types.ts';
 
 export interface SglangOptions {
   /** The load guard fires only when max − min in flight exceeds this (`balance_abs_threshold`: 64). */
@@ -70,14 +70,10 @@ function validateSglangOptions(name: string, options: SglangOptions): Required<S
   const resolved = { ...SGLANG_DEFAULTS, ...options };
   const { balanceAbs, balanceRel, cacheThreshold, maxTreeBlocks, evictionIntervalMs } = resolved;
   const bad: string[] = [];
-  if (!(balanceAbs >= 0)) bad.push(`balanceAbs = ${balanceAbs} (≥ 0)`);
-  if (!(balanceRel >= 1) || !Number.isFinite(balanceRel)) bad.push(`balanceRel = ${balanceRel} (finite, ≥ 1)`);
-  if (!(cacheThreshold >= 0 && cacheThreshold <= 1)) bad.push(`cacheThreshold = ${cacheThreshold} (0..1)`);
-  if (!(maxTreeBlocks === Infinity || (Number.isInteger(maxTreeBlocks) && maxTreeBlocks >= 1))) {
-    bad.push(`maxTreeBlocks = ${maxTreeBlocks} (an integer ≥ 1, or Infinity)`);
-  }
-  if (!(evictionIntervalMs > 0) || !Number.isFinite(evictionIntervalMs)) bad.push(`evictionIntervalMs = ${evictionIntervalMs} (finite, > 0)`);
-  if (bad.length > 0) throw new RoutingOptionError(`invalid ${name} options: ${bad.join(', ')}`);
+  checkGuard(balanceAbs, balanceRel, bad);
+  checkFraction('cacheThreshold', cacheThreshold, bad);
+  checkTree(maxTreeBlocks, evictionIntervalMs, bad);
+  throwIfBad(name, bad);
   return resolved;
 }
 
@@ -93,7 +89,7 @@ export function leastInFlightWorker(workers: readonly WorkerLoad[]): WorkerLoad 
 
 function createPolicy(name: string, options: SglangOptions, lowMatch: 'least-in-flight' | 'smallest-tree'): Strategy {
   const { balanceAbs, balanceRel, cacheThreshold, maxTreeBlocks, evictionIntervalMs } = validateSglangOptions(name, options);
-  const view: ViewSpec = { kind: 'approx', maxBlocks: maxTreeBlocks, shared: false, evictionIntervalMs };
+  const view = treeView(maxTreeBlocks, evictionIntervalMs, false);
 
   function sglang(request: RouteRequest, context: RoutingContext): RoutingChoice {
     const { workers, matched } = context;

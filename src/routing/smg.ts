@@ -26,10 +26,10 @@
 //   both 1.0 = off), overlap decay (0 = off) and selection temperature (0 = off) are not modelled:
 //   at their defaults they do nothing.
 
-import { RoutingOptionError } from './errors.ts';
+import { checkFraction, checkGuard, checkTree, throwIfBad, treeView } from './option-checks.ts';
 import { formatRate, leastInFlightWorker } from './sglang.ts';
-import { countAlive } from './tie-break.ts';
-import type { RoutingChoice, RouteRequest, RoutingContext, Strategy, ViewSpec, WorkerLoad } from './types.ts';
+import { countAlive, drawTie } from './tie-break.ts';
+import type { RoutingChoice, RouteRequest, RoutingContext, Strategy, WorkerLoad } from './types.ts';
 
 export interface SmgOptions {
   /** Matched fraction of the request's blocks that must be exceeded to route by prefix (`--cache-threshold` 0.3). */
@@ -56,15 +56,11 @@ export const SMG_DEFAULTS: Required<SmgOptions> = {
 export function createSmg(options: SmgOptions = {}): Strategy {
   const { cacheThreshold, balanceAbs, balanceRel, maxTreeBlocks, evictionIntervalMs } = { ...SMG_DEFAULTS, ...options };
   const bad: string[] = [];
-  if (!(cacheThreshold >= 0 && cacheThreshold <= 1)) bad.push(`cacheThreshold = ${cacheThreshold} (0..1)`);
-  if (!(balanceAbs >= 0)) bad.push(`balanceAbs = ${balanceAbs} (≥ 0)`);
-  if (!(balanceRel >= 1) || !Number.isFinite(balanceRel)) bad.push(`balanceRel = ${balanceRel} (finite, ≥ 1)`);
-  if (!(maxTreeBlocks === Infinity || (Number.isInteger(maxTreeBlocks) && maxTreeBlocks >= 1))) {
-    bad.push(`maxTreeBlocks = ${maxTreeBlocks} (an integer ≥ 1, or Infinity)`);
-  }
-  if (!(evictionIntervalMs > 0) || !Number.isFinite(evictionIntervalMs)) bad.push(`evictionIntervalMs = ${evictionIntervalMs} (finite, > 0)`);
-  if (bad.length > 0) throw new RoutingOptionError(`invalid smg options: ${bad.join(', ')}`);
-  const view: ViewSpec = { kind: 'approx', maxBlocks: maxTreeBlocks, shared: true, evictionIntervalMs };
+  checkFraction('cacheThreshold', cacheThreshold, bad);
+  checkGuard(balanceAbs, balanceRel, bad);
+  checkTree(maxTreeBlocks, evictionIntervalMs, bad);
+  throwIfBad('smg', bad);
+  const view = treeView(maxTreeBlocks, evictionIntervalMs, true);
 
   function smg(request: RouteRequest, context: RoutingContext): RoutingChoice {
     const { workers, matched } = context;
@@ -97,7 +93,7 @@ export function createSmg(options: SmgOptions = {}): Strategy {
       if (ties.length === 0 || worker.inFlight < ties[0]!.inFlight) ties = [worker];
       else if (worker.inFlight === ties[0]!.inFlight) ties.push(worker);
     }
-    const holder = ties.length === 1 ? ties[0]! : ties[Math.floor(context.random() * ties.length)]!;
+    const holder = drawTie(ties, context.random).item;
     const drawn = ties.length === 1 ? '' : `drawn from tied ${ties.map((w) => w.id).join(', ')}`;
 
     if (holder.inFlight > balanceRel * mean && holder.inFlight > mean + balanceAbs) {

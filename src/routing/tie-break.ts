@@ -57,3 +57,12 @@ export function inFlightRange(workers: readonly WorkerLoad[]): { min: number; ma
   }
   return { min, max };
 }
+
+/**
+ * One of `tied` (not empty) drawn uniformly: index ⌊random() × count⌋ in the given order. Draws
+ * only when there is a tie, so a run without ties takes no draw (the peers' random ties).
+ */
+export function drawTie<T>(tied: readonly T[], random: () => number): { readonly item: T; readonly pick: number } {
+  const pick = tied.length === 1 ? 0 : Math.floor(random() * tied.length);
+  return { item: tied[pick]!, pick };
+}

@@ -3,21 +3,11 @@ import { createCluster } from '../../src/actors/cluster.ts';
 import type { Message } from '../../src/messages.ts';
 import { AIBRIX_DEFAULTS, createAibrix } from '../../src/routing/aibrix.ts';
 import { NoWorkerAliveError, RoutingOptionError } from '../../src/routing/errors.ts';
-import type { RoutingContext, WorkerLoad } from '../../src/routing/types.ts';
-import { chain, makeContext, makeRequest, makeWorkers } from './factories.ts';
+import type { WorkerLoad } from '../../src/routing/types.ts';
+import { chain, countingDraws, makeContext, makeRequest, makeWorkers } from './factories.ts';
 
 const aibrix = createAibrix();
 const request24 = makeRequest('r', chain('a', 24));
-
-/** The context with its random() counted. */
-const counting = (context: RoutingContext) => {
-  const counter = { draws: 0 };
-  const random = () => {
-    counter.draws++;
-    return context.random();
-  };
-  return { context: { ...context, random }, counter };
-};
 
 describe('aibrix', () => {
   it("has AIBrix's constants and declares its approximate view with a 20 min TTL", () => {
@@ -73,12 +63,12 @@ describe('aibrix', () => {
 
   it('draws only when the winner is tied', () => {
     const workers = makeWorkers([{ inFlight: 1 }, { inFlight: 0 }, { inFlight: 1 }]);
-    const untied = counting(makeContext(workers, [6, 6, 6], { draws: [0.9] }));
+    const untied = countingDraws(makeContext(workers, [6, 6, 6], { draws: [0.9] }));
     expect(aibrix(request24, untied.context).workerId, 'same match: fewest in flight').toBe(1);
-    expect(untied.counter.draws).toBe(0);
-    const tied = counting(makeContext(workers, [6, 3, 6], { draws: [0.9] }));
+    expect(untied.draws()).toBe(0);
+    const tied = countingDraws(makeContext(workers, [6, 3, 6], { draws: [0.9] }));
     expect(aibrix(request24, tied.context).workerId).toBe(2);
-    expect(tied.counter.draws).toBe(1);
+    expect(tied.draws()).toBe(1);
   });
 
   it('skips a hot best match: in flight above mean + 1 × σ (population σ over alive workers)', () => {

@@ -4,22 +4,13 @@ import type { ClusterOptions } from '../../src/actors/cluster-options.ts';
 import type { MessageOf } from '../../src/messages.ts';
 import { createDynamo, DYNAMO_DEFAULTS } from '../../src/routing/dynamo.ts';
 import { NoWorkerAliveError, RoutingOptionError } from '../../src/routing/errors.ts';
-import type { RouteRequest, RoutingContext } from '../../src/routing/types.ts';
+import type { RouteRequest } from '../../src/routing/types.ts';
 import { createPrng } from '../../src/workload/prng.ts';
-import { chain, makeContext, makeRequest, makeWorkers } from './factories.ts';
+import { chain, countingDraws, makeContext, makeRequest, makeWorkers } from './factories.ts';
 
 const dynamo = createDynamo();
 const request4 = makeRequest('r', chain('a', 4)); // 64 tokens: 4 prefill blocks
 const request8 = makeRequest('r', chain('a', 8));
-
-/** A context whose random() counts its calls. */
-function countingDraws(context: RoutingContext): { context: RoutingContext; calls: () => number } {
-  let calls = 0;
-  return {
-    context: { ...context, random: () => (calls++, context.random()) },
-    calls: () => calls,
-  };
-}
 
 describe('createDynamo', () => {
   it("has Dynamo's defaults and reads KV events", () => {
@@ -109,7 +100,7 @@ describe('createDynamo', () => {
   });
 
   it('draws nothing when one worker has the lowest cost', () => {
-    const { context, calls } = countingDraws(makeContext(makeWorkers([{ activeBlocks: 1 }, {}]), [0, 0], { draws: [0.99] }));
+    const { context, draws: calls } = countingDraws(makeContext(makeWorkers([{ activeBlocks: 1 }, {}]), [0, 0], { draws: [0.99] }));
     expect(dynamo(request4, context).workerId).toBe(1);
     expect(calls()).toBe(0);
   });
@@ -134,7 +125,7 @@ describe('createDynamo', () => {
     });
 
     it('draws once per request, even without a tie', () => {
-      const { context: counted, calls } = countingDraws(context([0.1]));
+      const { context: counted, draws: calls } = countingDraws(context([0.1]));
       sampled(request4, counted);
       expect(calls()).toBe(1);
     });

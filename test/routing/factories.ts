@@ -40,6 +40,15 @@ export interface ContextExtras {
   readonly draws?: readonly number[];
 }
 
+/** `context` with its random() draws counted. */
+export function countingDraws(context: RoutingContext): { context: RoutingContext; draws: () => number } {
+  let draws = 0;
+  return {
+    context: { ...context, random: () => (draws++, context.random()) },
+    draws: () => draws,
+  };
+}
+
 /** A context over these loads; `matched` defaults to 0 everywhere. */
 export const makeContext = (
   workers: WorkerLoad[],

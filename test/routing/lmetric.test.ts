@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createCluster } from '../../src/actors/cluster.ts';
-import type { RoutingDecision } from '../../src/messages.ts';
 import { NoWorkerAliveError, RoutingOptionError } from '../../src/routing/errors.ts';
 import { createLmetric, LMETRIC_DEFAULTS } from '../../src/routing/lmetric.ts';
 import { createSglang } from '../../src/routing/sglang.ts';
-import type { Strategy } from '../../src/routing/types.ts';
 import { chain, makeContext, makeRequest, makeWorkers } from './factories.ts';
+import { routePrompts } from './route-prompts.ts';
 
 const request24 = makeRequest('r', chain('a', 24));
-
-/** Routes 64-token prompts (4 blocks) starting at these token ids, one a second, each finished before the next. */
-async function routePrompts(strategy: Strategy, starts: readonly number[]): Promise<RoutingDecision[]> {
-  const cluster = createCluster({ workers: 2, strategy });
-  const decisions: RoutingDecision[] = [];
-  cluster.events$.subscribe((message) => {
-    if (message.type === 'REQUEST.ROUTED') decisions.push(message.decision);
-  });
-  starts.forEach((start, i) => cluster.submit({ prompt: Array.from({ length: 64 }, (_, t) => start + t), maxTokens: 2 }, i * 1000));
-  await cluster.run();
-  return decisions;
-}
 
 describe('lmetric', () => {
   const lmetric = createLmetric();

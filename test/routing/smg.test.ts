@@ -1,36 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createCluster } from '../../src/actors/cluster.ts';
 import { DEFAULT_LATENCY } from '../../src/latency-model.ts';
-import type { RoutingDecision } from '../../src/messages.ts';
 import { NoWorkerAliveError, RoutingOptionError } from '../../src/routing/errors.ts';
 import { RouterView, viewOptions } from '../../src/routing/router-view.ts';
 import { createSmg, SMG_DEFAULTS } from '../../src/routing/smg.ts';
-import type { RoutingContext, Strategy } from '../../src/routing/types.ts';
-import { chain, makeContext, makeRequest, makeWorkers } from './factories.ts';
+import { chain, countingDraws, makeContext, makeRequest, makeWorkers } from './factories.ts';
+import { routePrompts } from './route-prompts.ts';
 
 const request24 = makeRequest('r', chain('a', 24));
 const request10 = makeRequest('r', chain('a', 10));
-
-/** The context, counting the random draws the strategy takes. */
-function countingDraws(context: RoutingContext): { context: RoutingContext; draws: () => number } {
-  let draws = 0;
-  return {
-    context: { ...context, random: () => (draws++, context.random()) },
-    draws: () => draws,
-  };
-}
-
-/** Routes 64-token prompts (4 blocks) starting at these token ids, one a second, each finished before the next. */
-async function routePrompts(strategy: Strategy, starts: readonly number[]): Promise<RoutingDecision[]> {
-  const cluster = createCluster({ workers: 2, strategy });
-  const decisions: RoutingDecision[] = [];
-  cluster.events$.subscribe((message) => {
-    if (message.type === 'REQUEST.ROUTED') decisions.push(message.decision);
-  });
-  starts.forEach((start, i) => cluster.submit({ prompt: Array.from({ length: 64 }, (_, t) => start + t), maxTokens: 2 }, i * 1000));
-  await cluster.run();
-  return decisions;
-}
 
 describe('smg', () => {
   const smg = createSmg();

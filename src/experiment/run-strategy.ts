@@ -1,0 +1,55 @@
+// One strategy's run of a workload, as every comparison makes it: a fresh cluster, the driver fed
+// with every end of a request, the recorder and the ideal bound on the bus, and a check that no
+// request is left unaccounted for. Wall time is the caller's to measure (src/ reads no host clock).
+
+import { createCluster } from '../actors/cluster.ts';
+import type { ClusterOptions } from '../actors/cluster-options.ts';
+import type { Message } from '../messages.ts';
+import { IdealReuse, type IdealSummary } from '../metrics/ideal-reuse.ts';
+import { MetricsRecorder } from '../metrics/recorder.ts';
+import type { RequestRecord } from '../metrics/request-record.ts';
+import { summarize, type RunSummary } from '../metrics/summary.ts';
+import type { WorkloadDriver } from '../workload/driver.ts';
+
+/** What a run leaves for the report (results.ts's RunInput, less the wall time). */
+export interface StrategyRun {
+  readonly summary: RunSummary;
+  readonly records: readonly RequestRecord[];
+  readonly ideal: IdealSummary;
+}
+
+/** Feeds an end of a request (completed, rejected, failed) to the driver; true if `message` was one. */
+function feed(driver: WorkloadDriver, message: Message): boolean {
+  if (message.type === 'REQUEST.COMPLETED') driver.onFinished(message.requestId, { tokens: message.tokens, text: message.text });
+  else if (message.type === 'REQUEST.REJECTED') driver.onFinished(message.requestId, { tokens: [], status: 'rejected' });
+  else if (message.type === 'REQUEST.FAILED') driver.onFinished(message.requestId, { tokens: [], status: 'failed' });
+  else return false;
+  return true;
+}
+
+/**
+ * Runs `driver`'s requests on a fresh cluster of `options` (its strategy included); `onEnd` hears
+ * each end of a request at its virtual time. Throws if a request is neither completed, rejected
+ * nor failed when the clock stops.
+ */
+export async function runStrategy(options: ClusterOptions, driver: WorkloadDriver, onEnd?: (at: number) => void): Promise<StrategyRun> {
+  const cluster = createCluster(options);
+  const recorder = new MetricsRecorder({ blockSize: 16 });
+  recorder.attach(cluster.events$);
+  const ideal = new IdealReuse(16);
+  cluster.events$.subscribe((message) => {
+    ideal.observe(message);
+    if (feed(driver, message)) onEnd?.(message.at);
+  });
+  driver.start(cluster);
+  try {
+    await cluster.run();
+  } finally {
+    cluster.stop();
+  }
+  const pending = recorder.accounting().pending;
+  const name = typeof options.strategy === 'string' ? options.strategy : 'the strategy';
+  if (pending > 0) throw new Error(`${name}: ${pending} requests neither completed, rejected nor failed when the run ended`);
+  const summary = summarize(recorder, { workers: Array.from({ length: cluster.workerCount }, (_, i) => i) });
+  return { summary, records: [...recorder.records()], ideal: ideal.summary() };
+}
