@@ -58,9 +58,17 @@ function inOrder(parsed: Checked<TraceEntry>, previous: Accepted | null): Checke
   return { ok: false, reason: `timestamp ${timestampText} is earlier than line ${previous.line}'s ${previous.entry.timestampText}; a trace must be in arrival order` };
 }
 
-/** Reads a Mooncake JSONL trace file synchronously into requests (see the mapping above). */
+/** Reads a Mooncake JSONL trace file synchronously into requests (see the mapping above); a file that cannot be read is a TraceError. */
 export function readMooncakeTrace(path: string, options: MooncakeOptions = {}): MooncakeTrace {
-  return parseMooncakeTrace(readFileSync(path, 'utf8'), path, options);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a trace file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new TraceError(path, null, `cannot read the trace: ${why}`);
+  }
+  return parseMooncakeTrace(text, path, options);
 }
 
 /** Parses Mooncake JSONL text into requests; `source` names it in errors. */

@@ -164,6 +164,16 @@ describe('parseMooncakeTrace: malformed lines', () => {
       rmSync(dir, { recursive: true });
     }
   });
+
+  it('names a file it cannot read, in one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mooncake-'));
+    try {
+      expect(() => readMooncakeTrace(join(dir, 'missing.jsonl'))).toThrow(`${join(dir, 'missing.jsonl')}: cannot read the trace: no such file`);
+      expect(() => readMooncakeTrace(dir)).toThrow(`${dir}: cannot read the trace: a folder, not a trace file`);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
 });
 
 describe('parseMooncakeTrace: skipBadLines', () => {
