@@ -373,6 +373,10 @@ export class WorkerEngine {
    * WORKER.DOWN comes first, so the router stops choosing this worker before the retries.
    */
   goDown(reason: string): void {
+    // The steps of a decode segment that ended before the kill happened: their tokens and blocks
+    // are on the bus before the worker goes down, as they would be step by step.
+    this.sync();
+    for (const seq of this.running) this.flushTokens(seq);
     const at = this.now();
     this.publish({ type: 'WORKER.DOWN', at, workerId: this.id, reason });
     if (this.tokenJob !== null) this.tokensArrived(); // the model's answer no longer matters
