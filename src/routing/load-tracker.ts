@@ -4,7 +4,7 @@
 // worker's in-flight set.
 
 import type { BlockHash } from '../cache/hash.ts';
-import type { LatencyModel } from '../latency-model.ts';
+import { decodeMs, prefillMs, type LatencyModel } from '../latency-model.ts';
 import type { RequestId, WorkerId } from '../messages.ts';
 import { ActiveBlocks } from './active-blocks.ts';
 import { DuplicateRequestError } from './errors.ts';
@@ -83,6 +83,11 @@ export class LoadTracker {
     return this.waitingCount[worker]!;
   }
 
+  /** The estimated prefill, ms, of `worker`'s requests not yet prefilled. */
+  queuedPrefillMs(worker: WorkerId): number {
+    return this.pendingPrefillMs[worker]!;
+  }
+
   /** Prompt tokens of `worker`'s requests not yet prefilled. */
   prefillTokens(worker: WorkerId): number {
     return this.waitingTokens[worker]!;
@@ -115,8 +120,8 @@ export class LoadTracker {
     const entry: InFlight = {
       id,
       worker,
-      prefillMs: this.latency.prefillBaseMs + this.latency.prefillPerBlockMs * uncachedBlocks,
-      decodeMs: this.latency.decodeStepMs * maxTokens,
+      prefillMs: prefillMs(this.latency, uncachedBlocks),
+      decodeMs: decodeMs(this.latency, maxTokens),
       prefilled: false,
       decodeEnd: -Infinity,
       prompt,

@@ -12,7 +12,7 @@
 //              it holds.
 
 import { DEFAULT_BLOCK_SIZE, type BlockHash } from '../cache/hash.ts';
-import type { LatencyModel } from '../latency-model.ts';
+import { prefillMs, type LatencyModel } from '../latency-model.ts';
 import type { RequestId, WorkerId } from '../messages.ts';
 import { ApproxTree, NO_LIMITS, type ApproxLimits } from './approx-tree.ts';
 import { RoutingOptionError, UnknownWorkerError } from './errors.ts';
@@ -59,6 +59,7 @@ interface ContextBuffer {
   readonly matched: number[];
   readonly newBlocks: (worker: WorkerId) => number;
   readonly random: () => number;
+  readonly prefillMs: (blocks: number) => number;
 }
 
 /** The prefix index, the load and the liveness of every worker, as the router believes them. */
@@ -114,6 +115,7 @@ export class RouterView {
         sent: 0,
         outstandingMs: 0,
         waiting: 0,
+        queuedPrefillMs: 0,
         prefillTokens: 0,
         uncachedTokens: 0,
         activeBlocks: 0,
@@ -123,6 +125,7 @@ export class RouterView {
       matched: new Array<number>(workers).fill(0),
       newBlocks: (worker) => this.load.newBlocks(worker, this.contextHashes),
       random: options.random ?? (() => 0),
+      prefillMs: (blocks) => prefillMs(latency, blocks),
     };
   }
 
@@ -256,6 +259,7 @@ export class RouterView {
     load.sent = this.load.sent(w);
     load.outstandingMs = this.load.outstandingMs(w, now);
     load.waiting = this.load.waiting(w);
+    load.queuedPrefillMs = this.load.queuedPrefillMs(w);
     load.prefillTokens = this.load.prefillTokens(w);
     load.uncachedTokens = this.load.uncachedTokens(w);
     load.activeBlocks = this.load.activeBlocks(w);

@@ -26,6 +26,8 @@ export interface WorkerLoad {
   readonly outstandingMs: number;
   /** Requests sent to it whose prefill has not finished: its queue, as the router counts it. */
   readonly waiting: number;
+  /** The router's estimate of those requests' prefill, ms (their predicted uncached blocks, the latency model's formula). */
+  readonly queuedPrefillMs: number;
   /** Prompt tokens of those requests (Dynamo's active prefill tokens). */
   readonly prefillTokens: number;
   /** Prompt tokens of those requests that the router predicted uncached there when it sent them. */
@@ -48,6 +50,8 @@ export interface RoutingContext {
   readonly newBlocks: (worker: WorkerId) => number;
   /** A uniform draw in [0, 1) from the run's seeded PRNG: random ties stay reproducible. */
   readonly random: () => number;
+  /** How long a prefill of `blocks` uncached blocks takes, ms, by the cluster's latency model. */
+  readonly prefillMs: (blocks: number) => number;
 }
 
 /** A strategy's answer: the worker, the rule that decided and that rule with its numbers. */

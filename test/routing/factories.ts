@@ -1,6 +1,7 @@
 // Small factories shared by the routing tests.
 
 import type { BlockHash } from '../../src/cache/hash.ts';
+import { DEFAULT_LATENCY, prefillMs } from '../../src/latency-model.ts';
 import type { RouteRequest, RoutingContext, WorkerLoad } from '../../src/routing/types.ts';
 
 /** Readable stand-ins for chained hashes: chain('a', 3) → a0, a1, a2. */
@@ -24,6 +25,7 @@ export const makeWorkers = (rows: Partial<Omit<WorkerLoad, 'id'>>[]): WorkerLoad
     sent: 0,
     outstandingMs: 0,
     waiting: 0,
+    queuedPrefillMs: 0,
     prefillTokens: 0,
     uncachedTokens: 0,
     activeBlocks: 0,
@@ -63,5 +65,6 @@ export const makeContext = (
     matched,
     newBlocks: (w) => extras.newBlocks?.[w] ?? 0,
     random: () => draws.shift() ?? 0,
+    prefillMs: (blocks) => prefillMs(DEFAULT_LATENCY, blocks),
   };
 };

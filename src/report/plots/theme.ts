@@ -1,5 +1,5 @@
 // What every plot shares: the font, sizes, a white background, one colour per strategy in run
-// order (so a strategy keeps its colour from plot to plot), and the subtitle naming the scenario.
+// order (so a strategy keeps its colour from plot to plot; 20 colours, so the 12 strategies never share one), and the subtitle naming the scenario.
 
 import type { Config } from 'vega-lite';
 import type { Results } from '../results.ts';
@@ -31,7 +31,7 @@ export function strategyColor(input: PlotInput, title: string | null = 'strategy
     field: 'strategy',
     type: 'nominal',
     title,
-    scale: { domain: input.runs.map((r) => r.strategy), scheme: 'tableau10' },
+    scale: { domain: input.runs.map((r) => r.strategy), scheme: 'tableau20' },
   } as const;
 }
 
