@@ -43,8 +43,14 @@ export { RealtimeClock } from './actors/realtime-clock.ts';
 
 // Messages and timing.
 export type * from './messages.ts';
-export { DEFAULT_LATENCY, LatencyModelError, latencyModel, prefillMs, decodeMs } from './latency-model.ts';
-export type { LatencyModel } from './latency-model.ts';
+export { tokenAt } from './messages.ts';
+export {
+  DEFAULT_LATENCY, LATENCY_MODEL_NAMES, LatencyModelError, ROOFLINE_DEFAULTS, customLatency, decodeMs, latencyModel, prefillMs, quantizeMs,
+  resolveLatency, rooflineFacts, rooflineLatency,
+} from './latency-model.ts';
+export type { LatencyModel, LatencyModelName, LatencyOption, RooflineFacts, RooflineOptions, SeedLatency, SeedLatencyParams, Step, StepLatency } from './latency-model.ts';
+export { DEFAULT_MAX_RUNNING, batchLimits, vllmBatchDefaults } from './batch-limits.ts';
+export type { BatchLimits } from './batch-limits.ts';
 
 // Machines, for inspection and embedding.
 export { workerMachine } from './machines/worker.machine.ts';

@@ -69,13 +69,16 @@ export interface RequestPrefilled extends Stamped {
   readonly workerId: WorkerId;
 }
 
-/** Tokens of consecutive decode steps: token i was produced at `at + i × stepMs`. */
+/** Tokens of consecutive decode steps: token i was produced at `times[i]`, or at `at + i × stepMs` when the steps were equal (see tokenAt). */
 export interface RequestTokens extends Stamped {
   readonly type: 'REQUEST.TOKENS';
   readonly requestId: RequestId;
   readonly workerId: WorkerId;
   readonly tokens: readonly number[];
+  /** Length of the first token's step; of every step when `times` is absent. */
   readonly stepMs: number;
+  /** Each token's time, when the steps differed in length (a roofline model); times[0] = at. */
+  readonly times?: readonly number[];
   /** Output tokens generated before the first of these. */
   readonly offset: number;
 }
@@ -214,3 +217,8 @@ void allTypesListed;
 
 /** The member of the union with this type. */
 export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>;
+
+/** When token i of a REQUEST.TOKENS message was produced. */
+export function tokenAt(message: RequestTokens, i: number): number {
+  return message.times === undefined ? message.at + i * message.stepMs : (message.times[i] as number);
+}

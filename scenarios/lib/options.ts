@@ -3,6 +3,8 @@
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../../src/actors/faults.ts';
+import { CAPACITY_PROFILES, DEFAULT_PROFILE, blocksPerWorker } from '../../src/cache/capacity.ts';
+import { LATENCY_MODEL_NAMES, type LatencyModelName } from '../../src/latency-model.ts';
 import { BASIC_STRATEGY_NAMES, PEER_STRATEGY_NAMES, STRATEGY_NAMES, type StrategyName } from '../../src/routing/strategies.ts';
 
 export interface CommonOptions {
@@ -13,6 +15,10 @@ export interface CommonOptions {
   readonly seed: number;
   readonly requests: number;
   readonly capacity: number | 'unbounded' | undefined;
+  readonly profile: string;
+  readonly latency: LatencyModelName;
+  readonly maxRunning: number | undefined;
+  readonly maxBatchedTokens: number | undefined;
   readonly out: string | undefined;
   readonly quiet: boolean;
   readonly kvDelay: number;
@@ -102,7 +108,19 @@ export function scenarioCommand(name: string, description: string, defaults: { r
     .addOption(new Option('--model <model>', 'decode tokens: tiny (built-in GPT-2, offline), dummy (seeded, no model), a hub id (e.g. Xenova/gpt2, needs internet) or a model folder').default('tiny'))
     .addOption(new Option('--seed <n>', 'seed of the workload and the tokens').argParser(integer(0, 2 ** 31 - 1)).default(1))
     .addOption(new Option('--requests <n>', 'number of requests').argParser(integer(1)).default(defaults.requests, defaults.requestsLabel))
-    .addOption(new Option('--capacity <blocks>', 'KV blocks per worker, or unbounded (default: the profile, 924)').argParser(capacity))
+    .addOption(
+      new Option('--profile <name>', `model × GPU, which sets the blocks per worker and the roofline's costs: ${CAPACITY_PROFILES.map((p) => `${p.name} (${blocksPerWorker(p)} blocks)`).join(', ')}`)
+        .choices(CAPACITY_PROFILES.map((p) => p.name))
+        .default(DEFAULT_PROFILE.name),
+    )
+    .addOption(new Option('--capacity <blocks>', "KV blocks per worker, or unbounded (default: the profile's)").argParser(capacity))
+    .addOption(
+      new Option('--latency <model>', 'what a step costs: seed (5 ms + 2.5 ms per block prefill, 15 ms per decode step, whatever the batch) or roofline (memory and compute time of the step on the profile\'s GPU)')
+        .choices(LATENCY_MODEL_NAMES)
+        .default('seed'),
+    )
+    .addOption(new Option('--max-running <n>', "most sequences running on a worker (vLLM's max_num_seqs; default 256, or vLLM's for the GPU under roofline: 256 on A100s, 1024 on H100s)").argParser(integer(1)))
+    .addOption(new Option('--max-batched-tokens <n>', "most prompt tokens a prefill step computes, longer prompts chunked (vLLM's max_num_batched_tokens; default unlimited, or vLLM's under roofline: 2048 on A100s, 8192 on H100s)").argParser(integer(1)))
     .addOption(new Option('--kv-delay <time>', 'deliver KV events to the router this late (a stale view), e.g. 50ms').argParser(duration('--kv-delay')).default(0))
     .addOption(new Option('--kv-drop <p>', 'drop each KV event on its way to the router with probability p').argParser(decimal(0, 1)).default(0))
     .addOption(new Option('--kv-duplicate <p>', 'deliver each KV event twice with probability p').argParser(decimal(0, 1)).default(0))

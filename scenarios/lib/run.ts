@@ -3,6 +3,9 @@
 
 import { resolve } from 'node:path';
 import { ClusterConfigError } from '../../src/actors/cluster-options.ts';
+import { batchLimits } from '../../src/batch-limits.ts';
+import { blocksPerWorker, getProfile } from '../../src/cache/capacity.ts';
+import { resolveLatency } from '../../src/latency-model.ts';
 import { parseWorkerFault } from '../../src/actors/faults.ts';
 import { ModelError } from '../../src/model/errors.ts';
 import { loadTokenSource } from '../../src/model/load-token-source.ts';
@@ -37,6 +40,8 @@ export async function runScenario(
     ...options.restartWorker.map((t) => parseWorkerFault('restart', t, options.workers)),
     ...options.stallWorker.map((t) => parseWorkerFault('stall', t, options.workers)),
   ].sort((a, b) => a.at - b.at);
+  const profile = getProfile(options.profile);
+  const limits = batchLimits(options, resolveLatency(options.latency, profile), profile);
   // Every strategy runs the same requests: the model's answers are computed once and read back.
   const memo = memoizeTokens(tokens);
   const inspection = options.inspect ? startInspector(options.inspectPort, options.speed) : undefined;
@@ -48,6 +53,10 @@ export async function runScenario(
       cluster: {
         workers: options.workers,
         view: options.routerView,
+        profile,
+        latency: options.latency,
+        maxRunning: limits.maxRunning,
+        ...(Number.isFinite(limits.maxBatchedTokens) ? { maxBatchedTokens: limits.maxBatchedTokens } : {}),
         ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
         ...(delay > 0 ? { delays: { 'KV.STORED': delay, 'KV.REMOVED': delay, 'KV.CLEARED': delay } } : {}),
         ...(inspection === undefined ? {} : { clock: 'realtime' as const, speed: options.speed, inspect: inspection.inspect }),
@@ -62,7 +71,11 @@ export async function runScenario(
         workers: options.workers,
         routerView: options.routerView,
         model: tokens.name,
-        capacity: options.capacity ?? 'profile (924)',
+        profile: profile.name,
+        capacity: options.capacity ?? blocksPerWorker(profile),
+        latency: options.latency,
+        maxRunning: limits.maxRunning,
+        maxBatchedTokens: Number.isFinite(limits.maxBatchedTokens) ? limits.maxBatchedTokens : 'unlimited',
         kvDelayMs: delay,
         kvDrop: options.kvDrop,
         kvDuplicate: options.kvDuplicate,

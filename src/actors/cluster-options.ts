@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { CapacityProfile } from '../cache/capacity.ts';
 import type { BlockHash } from '../cache/hash.ts';
-import type { LatencyModel } from '../latency-model.ts';
+import { LATENCY_MODEL_NAMES, type LatencyOption } from '../latency-model.ts';
 import { MESSAGE_TYPES, type MessageType } from '../messages.ts';
 import type { TokenSource } from '../model/token-source.ts';
 import type { ViewMode } from '../routing/router-view.ts';
@@ -23,8 +23,12 @@ export interface ClusterOptions {
   readonly strategy?: StrategyName | Strategy;
   /** How the router believes what workers hold: KV events (default) or its own decisions. */
   readonly view?: ViewMode;
-  /** Overrides of the latency model (5 ms + 2.5 ms per block prefill, 15 ms decode step). */
-  readonly latency?: Partial<LatencyModel>;
+  /**
+   * What a step costs: 'seed' (default: 5 ms + 2.5 ms per block prefill, 15 ms decode step),
+   * 'roofline' (from the profile's GPU and model), a function of the step, a model built with
+   * rooflineLatency/customLatency, or overrides of the seed's parameters.
+   */
+  readonly latency?: LatencyOption;
   /** Where decode tokens come from; seeded dummy tokens by default. */
   readonly tokens?: TokenSource;
   /**
@@ -43,8 +47,10 @@ export interface ClusterOptions {
   readonly decode?: 'segments' | 'steps';
   /** Delivery delay in ms per message type, e.g. { 'KV.STORED': 50, 'KV.REMOVED': 50 }. */
   readonly delays?: Partial<Record<MessageType, number>>;
-  /** Most sequences in a worker's batch; 256 by default. */
-  readonly maxBatch?: number;
+  /** Most sequences prefilling or running on a worker (vLLM's max_num_seqs); 256 under the seed's model, vLLM's default for the GPU otherwise. */
+  readonly maxRunning?: number;
+  /** Most prompt tokens a prefill step computes (vLLM's max_num_batched_tokens): longer prompts are prefilled in chunks. Unlimited under the seed's model, vLLM's default for the GPU otherwise. */
+  readonly maxBatchedTokens?: number;
   /** Most tokens (prompt + output) of a request; unlimited by default. */
   readonly maxContextTokens?: number;
   /** The value block 0 chains from; a fixed default. */
@@ -70,6 +76,21 @@ export class ClusterConfigError extends Error {
 const positiveInt = z.number().int().positive();
 const delayMs = z.number().finite().nonnegative();
 
+const seedParams = z
+  .object({ prefillBaseMs: delayMs.optional(), prefillPerBlockMs: delayMs.optional(), decodeStepMs: z.number().finite().positive().optional() })
+  .strict();
+
+/** A latency name, function or model, or the seed's parameters (checked field by field, so a bad one is named). */
+const latencyOption = z.custom<LatencyOption>().superRefine((value, ctx) => {
+  const isModel = typeof value === 'object' && value !== null && typeof (value as { stepMs?: unknown }).stepMs === 'function';
+  if (typeof value === 'function' || isModel || (LATENCY_MODEL_NAMES as readonly unknown[]).includes(value)) return;
+  if (typeof value === 'object' && value !== null) {
+    for (const issue of seedParams.safeParse(value).error?.issues ?? []) ctx.addIssue({ ...issue, code: 'custom', path: issue.path });
+    return;
+  }
+  ctx.addIssue({ code: 'custom', message: `expected ${LATENCY_MODEL_NAMES.join(' or ')}, a function of the step, a latency model, or { prefillBaseMs, prefillPerBlockMs, decodeStepMs }` });
+});
+
 const schema = z
   .object({
     workers: positiveInt.max(4096).optional(),
@@ -83,10 +104,7 @@ const schema = z
       })
       .optional(),
     view: z.enum(['events', 'approx']).optional(),
-    latency: z
-      .object({ prefillBaseMs: delayMs.optional(), prefillPerBlockMs: delayMs.optional(), decodeStepMs: z.number().finite().positive().optional() })
-      .strict()
-      .optional(),
+    latency: latencyOption.optional(),
     tokens: z.custom<TokenSource>((v) => typeof v === 'object' && v !== null && typeof (v as TokenSource).next === 'function', 'expected a token source').optional(),
     model: z.string().min(1).optional(),
     faults: z
@@ -106,7 +124,8 @@ const schema = z
     speed: z.number().finite().positive().optional(),
     decode: z.enum(['segments', 'steps']).optional(),
     delays: z.partialRecord(z.enum(MESSAGE_TYPES), delayMs).optional(),
-    maxBatch: positiveInt.optional(),
+    maxRunning: positiveInt.optional(),
+    maxBatchedTokens: positiveInt.optional(),
     maxContextTokens: positiveInt.optional(),
     hashRoot: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters').optional(),
     inspect: z

@@ -7,7 +7,8 @@ import { createActor, type Actor } from 'xstate';
 import { BlockPool, type PoolStats, type PoolUsage } from '../cache/block-pool.ts';
 import { DEFAULT_PROFILE, blocksPerWorker } from '../cache/capacity.ts';
 import { ChainHasher } from '../cache/hash.ts';
-import { latencyModel } from '../latency-model.ts';
+import { batchLimits } from '../batch-limits.ts';
+import { resolveLatency } from '../latency-model.ts';
 import type { Message, RequestId, RequestSpec } from '../messages.ts';
 import { createDummyTokenSource } from '../model/dummy.ts';
 import { RouterCore } from '../machines/router-core.ts';
@@ -98,7 +99,8 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
   const profile = options.profile ?? DEFAULT_PROFILE;
   const blockSize = profile.tokensPerBlock;
   const capacity = options.capacity ?? blocksPerWorker(profile);
-  const latency = latencyModel(options.latency);
+  const latency = resolveLatency(options.latency, profile);
+  const limits = batchLimits({ maxRunning: options.maxRunning, maxBatchedTokens: options.maxBatchedTokens }, latency, profile);
   const mode = options.clock ?? 'virtual';
   const clock = mode === 'virtual' ? new VirtualClock() : new RealtimeClock({ speed: options.speed ?? 1 });
   const now = () => clock.now();
@@ -126,7 +128,8 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
         pendingWork,
         debug: options.debug === true,
         stepsPerSegment: segmented ? Infinity : 1,
-        ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
+        maxRunning: limits.maxRunning,
+        maxBatchedTokens: limits.maxBatchedTokens,
         ...(options.maxContextTokens === undefined ? {} : { maxContextTokens: options.maxContextTokens }),
       }),
   );

@@ -21,6 +21,12 @@ export interface CapacityProfile {
   readonly tokensPerBlock: number;
   /** Peak activation memory of a forward pass, measured by vLLM's profiling run. */
   readonly activationPeakBytes: number;
+  /** Attention (query) heads; with grouped-query attention, more than kvHeads. Roofline only. */
+  readonly attentionHeads?: number;
+  /** The GPU's HBM bandwidth in bytes/s. Roofline only. */
+  readonly hbmBytesPerSecond?: number;
+  /** The GPU's dense (no sparsity) FP16/BF16 tensor-core peak in FLOP/s. Roofline only. */
+  readonly peakFlops?: number;
   /** Where the numbers come from. */
   readonly sources: readonly string[];
 }
@@ -78,6 +84,7 @@ function validateProfile(p: CapacityProfile): void {
 
 const HF_LLAMA2_13B = 'huggingface.co/meta-llama/Llama-2-13b-hf config.json: 40 layers, 40 heads, hidden 5120 (head dim 128), no GQA';
 const HF_LLAMA2_7B = 'huggingface.co/meta-llama/Llama-2-7b-hf config.json: 32 layers, 32 heads, hidden 4096 (head dim 128), no GQA';
+const A100_PEAK = 'NVIDIA A100 datasheet: FP16 tensor core 312 TFLOPS dense (624 with sparsity)';
 const HF_LLAMA3_8B = 'huggingface.co/meta-llama/Meta-Llama-3-8B config.json: 32 layers, 32 heads, 8 KV heads, hidden 4096 (head dim 128)';
 
 /** The project's default: Llama-2-13B FP16 on an A100-40GB → 13,107,200 B per block, 924 blocks. */
@@ -94,10 +101,15 @@ export const LLAMA2_13B_A100_40GB: CapacityProfile = {
   bytesPerValue: 2,
   tokensPerBlock: 16,
   activationPeakBytes: 0.47 * GiB,
+  attentionHeads: 40,
+  hbmBytesPerSecond: 1_555e9,
+  peakFlops: 312e12,
   sources: [
     HF_LLAMA2_13B,
     'parameter count 13,015,864,320: sum of the tensors of the safetensors checkpoint',
     'NVIDIA A100 datasheet: 40 GB HBM2 (40,960 MiB as reported by nvidia-smi)',
+    A100_PEAK,
+    'NVIDIA A100 datasheet: 1,555 GB/s memory bandwidth (A100 40GB)',
     'utilization 0.9 and the profiled activation peak: vLLM defaults (DESIGN §3.1 derivation)',
   ],
 };
@@ -116,10 +128,15 @@ export const LLAMA2_7B_A100_80GB: CapacityProfile = {
   bytesPerValue: 2,
   tokensPerBlock: 16,
   activationPeakBytes: 0.47 * GiB,
+  attentionHeads: 32,
+  hbmBytesPerSecond: 2_039e9,
+  peakFlops: 312e12,
   sources: [
     HF_LLAMA2_7B,
     'parameter count 6,738,415,616: sum of the tensors of the safetensors checkpoint',
     'NVIDIA A100 datasheet: 80 GB HBM2e (81,920 MiB as reported by nvidia-smi)',
+    A100_PEAK,
+    'NVIDIA A100 datasheet: 2,039 GB/s memory bandwidth (A100 80GB SXM)',
     'activation peak: assumed equal to the 13B profile (same vocabulary, narrower layers: an upper bound)',
   ],
 };
@@ -138,10 +155,14 @@ export const LLAMA3_8B_H100_80GB: CapacityProfile = {
   bytesPerValue: 2,
   tokensPerBlock: 16,
   activationPeakBytes: 0.75 * GiB,
+  attentionHeads: 32,
+  hbmBytesPerSecond: 3_350e9,
+  peakFlops: 989.4e12,
   sources: [
     HF_LLAMA3_8B,
     'parameter count 8,030,261,248: sum of the tensors of the safetensors checkpoint',
     'NVIDIA H100 SXM datasheet: 80 GB HBM3 (rounded to 80 GiB here)',
+    'NVIDIA H100 SXM datasheet: 3.35 TB/s memory bandwidth; BF16 tensor core 1,979 TFLOPS with sparsity, so 989.4 TFLOPS dense',
     'activation peak: assumed 0.75 GiB, above the 13B profile for the 128,256-token vocabulary of the sampler',
   ],
 };

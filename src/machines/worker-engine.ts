@@ -1,9 +1,11 @@
 // The rules of one worker's engine (DESIGN §3.4), as plain methods over its block pool. The
 // worker machine decides *when* (states, timers); this class decides *what* happens in a step.
 //
-//   prefill step: admit waiting requests in arrival order while blocks and the batch allow;
-//                 lasts prefillBaseMs + prefillPerBlockMs × Σ blocks to compute.
-//   decode step:  every running sequence gets one token; lasts decodeStepMs. At the end of the
+//   prefill step: admit waiting requests in arrival order while blocks, the batch and the token
+//                 budget allow; a prompt larger than the budget left is prefilled in chunks over
+//                 several steps, one decode step between two chunks while others are running
+//                 (vLLM's chunked prefill, its decodes interleaved rather than mixed in).
+//   decode step:  every running sequence gets one token. At the end of the
 //                 step each sequence first takes a slot for its token (no free block → the most
 //                 recently admitted sequence is preempted), then gets the token; blocks that fill
 //                 are hashed and registered; sequences at their last token complete.
@@ -12,14 +14,19 @@
 // earliest completion (maximum tokens or end-of-text), at the first step that may lack a block,
 // or at the step boundary after an arrival that could be admitted. Steps are processed one by
 // one with their own times whether a segment holds one step or many, so both give the same
-// results; `sync()` processes the steps already over, so that what they announce is on the bus
+// results. How long a step lasts is the latency model's answer (src/latency-model.ts); `sync()` processes the steps already over, so that what they announce is on the bus
 // before anything else happens at that time.
 
 import { BlockPool } from '../cache/block-pool.ts';
 import type { BlockHash, ChainHasher } from '../cache/hash.ts';
-import { prefillMs, type LatencyModel } from '../latency-model.ts';
+import { DEFAULT_MAX_RUNNING } from '../batch-limits.ts';
+import type { LatencyModel, Step } from '../latency-model.ts';
 import type { EngineState, Message, RequestRouted, RequestSpec, WorkerId } from '../messages.ts';
 import type { TokenSource } from '../model/token-source.ts';
+import { tabledSteps, uniformSteps, type StepTimes } from './step-times.ts';
+
+/** Most steps a segment holds when its steps differ: its table of step ends is computed when planned. */
+const TABLED_SEGMENT_STEPS = 64;
 
 export interface WorkerEngineOptions {
   readonly id: WorkerId;
@@ -32,7 +39,9 @@ export interface WorkerEngineOptions {
   /** Where the engine's messages go (the bus); called synchronously as things happen. */
   readonly publish: (message: Message) => void;
   /** Most sequences prefilling or running at once (vLLM's max_num_seqs); 256 by default. */
-  readonly maxBatch?: number;
+  readonly maxRunning?: number;
+  /** Most prompt tokens one prefill step computes (vLLM's max_num_batched_tokens); unlimited by default. */
+  readonly maxBatchedTokens?: number;
   /** Most tokens (prompt + output) of one request; unlimited by default. */
   readonly maxContextTokens?: number;
   /** Most decode steps in one segment: Infinity (virtual time) or 1 (step by step). */
@@ -63,10 +72,25 @@ interface Sequence {
   readonly hashes: BlockHash[];
   readonly promptTokens: number;
   generated: number;
-  /** Tokens emitted since the last REQUEST.TOKENS message, and the time of the first. */
+  /** Prompt tokens (the generated ones included after a preemption) its prefill has yet to compute. */
+  prefillLeft: number;
+  /** Tokens emitted since the last REQUEST.TOKENS message, the time of the first, and each one's time when steps differ. */
   pending: number[];
   pendingAt: number;
   pendingStepMs: number;
+  pendingTimes: number[];
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The prefill step being built, as the latency model sees it. */
+interface PrefillShape {
+  prefillTokens: number;
+  prefillBlocks: number;
+  sequences: number;
+  readonly contextLengths: number[];
+  attendedTokens: number;
+  attentionPairs: number;
 }
 
 interface Segment {
@@ -75,8 +99,10 @@ interface Segment {
   steps: number;
   /** Steps processed so far. */
   done: number;
-  /** Length of each step: fixed for the segment (a stall takes effect at the next one). */
-  readonly stepMs: number;
+  /** When each step ends: fixed for the segment (a stall takes effect at the next one). */
+  readonly times: StepTimes;
+  /** Whether steps differ in length, so each token carries its own time. */
+  readonly tabled: boolean;
 }
 
 export class WorkerEngine {
@@ -91,16 +117,24 @@ export class WorkerEngine {
   private pendingSlowdown: number | null = null;
   private readonly source: TokenSource;
   private readonly now: () => number;
-  private readonly maxBatch: number;
+  private readonly maxRunning: number;
+  private readonly maxBatchedTokens: number;
   private readonly maxContextTokens: number;
   private readonly stepsPerSegment: number;
   private readonly waiting: Sequence[] = [];
   private prefilling: Sequence[] = [];
   private readonly running: Sequence[] = [];
+  /** A sequence whose prefill a step's token budget cut short: the next prefill step goes on with it. */
+  private partial: Sequence | null = null;
+  /** Whether the last step was a chunk of `partial`'s prefill (a decode step comes next, if any runs). */
+  private chunkedLast = false;
   private prefillStartedAt = -1;
-  /** Blocks the current prefill step computes. */
-  private prefillBlocks = 0;
+  /** What the current prefill step computes, and the token budget it has left. */
+  private readonly prefillShape: PrefillShape = { prefillTokens: 0, prefillBlocks: 0, sequences: 0, contextLengths: [], attendedTokens: 0, attentionPairs: 0 };
+  private budgetLeft = Infinity;
   private prefillEndsAt = 0;
+  /** Each running sequence's context, reused while a segment's step table is built. */
+  private readonly contexts: number[] = [];
   private segment: Segment | null = null;
   /** The segment's tokens, while an asynchronous source computes them. */
   private tokenJob: Promise<void> | null = null;
@@ -122,12 +156,14 @@ export class WorkerEngine {
     this.publish = options.publish;
     this.pendingWork = options.pendingWork;
     this.debug = options.debug ?? false;
-    this.maxBatch = options.maxBatch ?? 256;
+    this.maxRunning = options.maxRunning ?? DEFAULT_MAX_RUNNING;
+    this.maxBatchedTokens = options.maxBatchedTokens ?? Infinity;
     this.maxContextTokens = options.maxContextTokens ?? Infinity;
     this.stepsPerSegment = options.stepsPerSegment ?? Infinity;
-    if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) {
-      throw new RangeError(`maxBatch is ${this.maxBatch}; it must be a positive integer`);
+    if (!Number.isInteger(this.maxRunning) || this.maxRunning < 1) {
+      throw new RangeError(`maxRunning is ${this.maxRunning}; it must be a positive integer`);
     }
+    if (!(this.maxBatchedTokens >= 1)) throw new RangeError(`maxBatchedTokens is ${this.maxBatchedTokens}; it must be ≥ 1`);
     if (!(this.stepsPerSegment >= 1)) throw new RangeError(`stepsPerSegment is ${this.stepsPerSegment}; it must be ≥ 1`);
   }
 
@@ -137,7 +173,7 @@ export class WorkerEngine {
 
   /** Counts for snapshots and tests. */
   load(): { readonly waiting: number; readonly prefilling: number; readonly running: number } {
-    return { waiting: this.waiting.length, prefilling: this.prefilling.length, running: this.running.length };
+    return { waiting: this.waiting.length, prefilling: this.prefilling.length + (this.partial === null ? 0 : 1), running: this.running.length };
   }
 
   /** Announces the engine state if it changed. */
@@ -169,9 +205,11 @@ export class WorkerEngine {
       hashes: hashes.slice(),
       promptTokens: request.prompt.length,
       generated: 0,
+      prefillLeft: 0,
       pending: [],
       pendingAt: 0,
       pendingStepMs: 0,
+      pendingTimes: [],
     });
   }
 
@@ -179,18 +217,23 @@ export class WorkerEngine {
   wouldAdmitAtOnce(message: RequestRouted): boolean {
     return (
       this.waiting.length === 0 &&
-      this.batchSize() < this.maxBatch &&
+      this.partial === null &&
+      this.batchSize() < this.maxRunning &&
       this.rejection(message.request) === null &&
       this.pool.canAllocate(message.hashes, message.request.prompt.length)
     );
   }
 
-  /** Whether the first waiting request fits now (FCFS: nobody overtakes it). */
+  /**
+   * Whether a prefill step goes next: a chunked prefill goes on (after one decode step, if any
+   * sequence runs), or the first waiting request fits now (FCFS: nobody overtakes it).
+   */
   canStartPrefill(): boolean {
+    if (this.partial !== null) return !(this.chunkedLast && this.running.length > 0);
     const head = this.waiting[0];
     return (
       head !== undefined &&
-      this.batchSize() < this.maxBatch &&
+      this.batchSize() < this.maxRunning &&
       this.pool.canAllocate(head.hashes, head.promptTokens + head.generated)
     );
   }
@@ -207,7 +250,16 @@ export class WorkerEngine {
     if (this.prefilling.length > 0) return;
     this.applySlowdown();
     this.prefillStartedAt = this.now();
-    this.prefillBlocks = 0;
+    const shape = this.prefillShape;
+    shape.prefillTokens = shape.prefillBlocks = shape.sequences = shape.attendedTokens = shape.attentionPairs = 0;
+    shape.contextLengths.length = 0;
+    this.budgetLeft = this.maxBatchedTokens;
+    const partial = this.partial;
+    if (partial !== null) {
+      this.partial = null;
+      this.prefilling.push(partial);
+      this.addChunk(partial);
+    }
     this.admitWaiting();
   }
 
@@ -223,15 +275,15 @@ export class WorkerEngine {
 
   private admitWaiting(): void {
     const now = this.now();
-    let computed = this.prefillBlocks;
-    while (this.waiting.length > 0 && this.batchSize() < this.maxBatch) {
+    while (this.waiting.length > 0 && this.batchSize() < this.maxRunning && this.budgetLeft > 0) {
       const seq = this.waiting[0] as Sequence;
       const numTokens = seq.promptTokens + seq.generated;
       const allocation = this.pool.allocate(seq.requestId, seq.hashes, numTokens);
       if (allocation === null) break;
       this.waiting.shift();
       this.prefilling.push(seq);
-      computed += allocation.computedBlocks;
+      seq.prefillLeft = Math.max(0, numTokens - allocation.cachedBlocks * this.pool.blockSize);
+      this.addChunk(seq);
       this.publish({
         type: 'REQUEST.ADMITTED',
         at: now,
@@ -243,9 +295,28 @@ export class WorkerEngine {
       });
       this.publishKv(now);
     }
-    this.prefillBlocks = computed;
     if (this.debug) this.cache.checkInvariants();
-    this.prefillEndsAt = this.prefillStartedAt + prefillMs(this.latency, computed);
+    this.prefillEndsAt = this.prefillStartedAt + this.latency.stepMs({ kind: 'prefill', ...this.prefillShape });
+  }
+
+  /**
+   * Adds the next chunk of `seq`'s prefill to the step: as much of what it has left as the budget
+   * allows. Its blocks are counted as DESIGN §3.4 counts them, spread over the chunks that fill them.
+   */
+  private addChunk(seq: Sequence): void {
+    const total = seq.promptTokens + seq.generated;
+    const chunk = Math.min(seq.prefillLeft, this.budgetLeft);
+    const before = total - seq.prefillLeft; // cached, or computed by earlier chunks
+    const bs = this.pool.blockSize;
+    const shape = this.prefillShape;
+    seq.prefillLeft -= chunk;
+    this.budgetLeft -= chunk;
+    shape.prefillTokens += chunk;
+    shape.prefillBlocks += seq.prefillLeft > 0 ? Math.ceil((before + chunk) / bs) - Math.ceil(before / bs) : Math.ceil(total / bs) - Math.ceil(before / bs);
+    shape.sequences++;
+    shape.contextLengths.push(before + chunk);
+    shape.attendedTokens += before + chunk;
+    shape.attentionPairs += chunk * before + (chunk * (chunk + 1)) / 2;
   }
 
   /** Virtual ms until the current prefill step ends. */
@@ -253,10 +324,16 @@ export class WorkerEngine {
     return Math.max(0, this.prefillEndsAt - this.now());
   }
 
-  /** The prefill step is over: its sequences join the running batch. */
+  /** The prefill step is over: its sequences join the running batch, but one whose prefill was cut short. */
   finishPrefill(): void {
     const now = this.now();
+    this.chunkedLast = false;
     for (const seq of this.prefilling) {
+      if (seq.prefillLeft > 0) {
+        this.partial = seq;
+        this.chunkedLast = true;
+        continue;
+      }
       this.publish({ type: 'REQUEST.PREFILLED', at: now, requestId: seq.requestId, workerId: this.id });
       this.running.push(seq);
     }
@@ -271,12 +348,43 @@ export class WorkerEngine {
   startSegment(): void {
     if (this.segment !== null) return;
     this.applySlowdown();
-    let steps = this.stepsPerSegment;
+    this.chunkedLast = false;
+    const uniformMs = this.latency.uniformDecodeMs;
+    // A chunked prefill waits for one decode step only; a table of step ends is built ahead.
+    let steps = this.partial !== null ? 1 : uniformMs === null ? Math.min(this.stepsPerSegment, TABLED_SEGMENT_STEPS) : this.stepsPerSegment;
     for (const seq of this.running) steps = Math.min(steps, seq.spec.maxTokens - seq.generated);
-    steps = Math.min(steps, this.firstShortageStep(steps));
+    steps = Math.min(steps, this.firstShortageStep(steps), this.firstHeadMatchStep());
     if (steps < 1 || !Number.isFinite(steps)) throw new Error(`worker ${this.id}: planned a segment of ${steps} steps`);
-    this.segment = { start: this.now(), steps, done: 0, stepMs: this.latency.decodeStepMs };
+    const start = this.now();
+    const times = uniformMs === null ? tabledSteps(this.stepEnds(start, steps)) : uniformSteps(start, uniformMs);
+    this.segment = { start, steps, done: 0, times, tabled: uniformMs === null };
     this.tokenJob = this.computeTokensAhead(1);
+  }
+
+  /** When each of the next `steps` decode steps ends, from `start`: a sequence holding n tokens reads n + j − 1 at step j. */
+  private stepEnds(start: number, steps: number): Float64Array {
+    const ends = new Float64Array(steps + 1);
+    ends[0] = start;
+    const contexts = this.contexts;
+    contexts.length = 0;
+    let attended = 0;
+    for (const seq of this.running) {
+      const n = seq.promptTokens + seq.generated;
+      contexts.push(n);
+      attended += n;
+    }
+    const step: Mutable<Step> = {
+      kind: 'decode', prefillTokens: 0, prefillBlocks: 0, sequences: contexts.length, contextLengths: contexts, attendedTokens: 0, attentionPairs: 0,
+    };
+    for (let j = 1; j <= steps; j++) {
+      if (j > 1) {
+        for (let i = 0; i < contexts.length; i++) contexts[i]!++;
+        attended += contexts.length;
+      }
+      step.attendedTokens = step.attentionPairs = attended;
+      ends[j] = (ends[j - 1] as number) + this.latency.stepMs(step);
+    }
+    return ends;
   }
 
   /** Whether the segment's tokens are still being computed by an asynchronous source. */
@@ -318,7 +426,7 @@ export class WorkerEngine {
   /** Virtual ms until the current segment ends. */
   segmentRemainingMs(): number {
     const s = this.requireSegment('segmentRemainingMs');
-    return Math.max(0, s.start + s.stepMs * s.steps - this.now());
+    return Math.max(0, s.times.end(s.steps) - this.now());
   }
 
   /**
@@ -355,9 +463,7 @@ export class WorkerEngine {
   /** An admittable request arrived: end the segment at the next step boundary. */
   cutSegment(): void {
     const s = this.requireSegment('cutSegment');
-    const elapsed = this.now() - s.start;
-    const boundary = Math.ceil(elapsed / s.stepMs - 1e-9);
-    s.steps = Math.max(s.done, Math.min(s.steps, boundary));
+    s.steps = Math.max(s.done, Math.min(s.steps, s.times.boundary(this.now())));
   }
 
   /** The segment's timer fired: process its remaining steps. */
@@ -380,9 +486,11 @@ export class WorkerEngine {
     const at = this.now();
     this.publish({ type: 'WORKER.DOWN', at, workerId: this.id, reason });
     if (this.tokenJob !== null) this.tokensArrived(); // the model's answer no longer matters
-    const lost = [...this.running, ...this.prefilling, ...this.waiting];
+    const lost = [...this.running, ...this.prefilling, ...(this.partial === null ? [] : [this.partial]), ...this.waiting];
     this.running.length = 0;
     this.prefilling = [];
+    this.partial = null;
+    this.chunkedLast = false;
     this.waiting.length = 0;
     this.segment = null;
     this.cache = new BlockPool({ capacity: this.cache.capacity, blockSize: this.cache.blockSize });
@@ -418,13 +526,12 @@ export class WorkerEngine {
   private applySlowdown(): void {
     if (this.pendingSlowdown === null) return;
     const k = this.pendingSlowdown;
-    const b = this.baseLatency;
-    this.latency = { prefillBaseMs: b.prefillBaseMs * k, prefillPerBlockMs: b.prefillPerBlockMs * k, decodeStepMs: b.decodeStepMs * k };
+    this.latency = k === 1 ? this.baseLatency : this.baseLatency.slowed(k);
     this.pendingSlowdown = null;
   }
 
   private batchSize(): number {
-    return this.running.length + this.prefilling.length;
+    return this.running.length + this.prefilling.length + (this.partial === null ? 0 : 1);
   }
 
   private rejection(request: RequestSpec): { code: 'too-large' | 'context-limit'; reason: string } | null {
@@ -485,6 +592,26 @@ export class WorkerEngine {
   }
 
   /**
+   * The first step at which a running sequence fills the block where the waiting head's cached
+   * prefix stops: it may be the block the head needs, and with it the head may fit (nothing else
+   * in a segment frees room). The segment ends there, so the head is admitted at the same step
+   * boundary as step by step. A block extends the head's match only if its chain so far is the head's.
+   */
+  private firstHeadMatchStep(): number {
+    const head = this.waiting[0];
+    if (head === undefined) return Infinity;
+    const m = this.pool.lookup(head.hashes);
+    if (m >= head.hashes.length) return Infinity;
+    const bs = this.pool.blockSize;
+    let first = Infinity;
+    for (const seq of this.running) {
+      if (seq.hashes.length !== m || (m > 0 && seq.hashes[m - 1] !== head.hashes[m - 1])) continue;
+      first = Math.min(first, bs - ((seq.promptTokens + seq.generated) % bs));
+    }
+    return first;
+  }
+
+  /**
    * Makes sure every running sequence has its tokens for steps `from`..segment.steps, cutting the
    * segment at the first end-of-text. Returns null when done, or a promise that finishes the job
    * if the source answered asynchronously.
@@ -533,12 +660,11 @@ export class WorkerEngine {
 
   /** Steps of `s` whose end is at or before now, never its last (the timer processes that). */
   private stepsOverBy(s: Segment): number {
-    const over = Math.floor((this.now() - s.start) / s.stepMs + 1e-9);
-    return Math.min(over, s.steps - 1);
+    return Math.min(s.times.over(this.now()), s.steps - 1);
   }
 
   private processSteps(s: Segment, upTo: number): void {
-    for (let j = s.done + 1; j <= upTo; j++) this.processStep(s.start + s.stepMs * j, s.stepMs);
+    for (let j = s.done + 1; j <= upTo; j++) this.processStep(s.times.end(j), s.times.length(j), s.tabled);
     s.done = Math.max(s.done, upTo);
     if (this.debug) this.cache.checkInvariants();
     // A sync leaves tokens pending: one REQUEST.TOKENS per sequence per segment is enough.
@@ -546,7 +672,7 @@ export class WorkerEngine {
   }
 
   /** The end of one decode step at virtual time `at`. */
-  private processStep(at: number, stepMs: number): void {
+  private processStep(at: number, stepMs: number, tabled: boolean): void {
     const running = this.running;
     // 1. A slot for every sequence's token; on a shortage the most recently admitted goes back.
     for (let i = 0; i < running.length; i++) {
@@ -572,6 +698,7 @@ export class WorkerEngine {
         seq.pendingStepMs = stepMs;
       }
       seq.pending.push(token);
+      if (tabled) seq.pendingTimes.push(at);
       if ((n + 1) % this.pool.blockSize === 0) {
         this.hasher.extend(seq.hashes, seq.tokens, seq.spec, n + 1); // the token fills a block
         this.pool.extend(seq.requestId, n + 1, seq.hashes);
@@ -625,9 +752,11 @@ export class WorkerEngine {
       workerId: this.id,
       tokens: seq.pending,
       stepMs: seq.pendingStepMs,
+      ...(seq.pendingTimes.length === 0 ? {} : { times: seq.pendingTimes }),
       offset: seq.generated - seq.pending.length,
     });
     seq.pending = [];
+    if (seq.pendingTimes.length > 0) seq.pendingTimes = [];
   }
 
   /** Turns the pool's KV events into bus messages stamped `at`. */

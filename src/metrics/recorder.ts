@@ -12,7 +12,7 @@
 // re-thrown asynchronously (an uncaught exception). Strict mode is meant for tests.
 
 import type { Observable, Subscription } from 'rxjs';
-import type { Message, RequestId, WorkerId } from '../messages.ts';
+import { tokenAt, type Message, type RequestId, type WorkerId } from '../messages.ts';
 import { AccountingError, MetricsOptionError } from './errors.ts';
 import { newRequestRecord, type MutableRequestRecord, type RequestRecord } from './request-record.ts';
 import { newWorkerCounters, type MutableWorkerCounters, type WorkerCounters } from './worker-counters.ts';
@@ -118,7 +118,7 @@ export class MetricsRecorder {
         this.worker(message.workerId);
         const n = message.tokens.length;
         if (n === 0) return;
-        const last = message.at + (n - 1) * message.stepMs;
+        const last = tokenAt(message, n - 1);
         if (last > this.latest) this.latest = last;
         const r = this.request(message.requestId, 'tokens');
         if (r === undefined) return;

@@ -3,7 +3,7 @@
 
 import { createCluster, type Cluster } from '../../src/actors/cluster.ts';
 import type { ClusterOptions } from '../../src/actors/cluster-options.ts';
-import type { Message, MessageOf } from '../../src/messages.ts';
+import { tokenAt, type Message, type MessageOf } from '../../src/messages.ts';
 import { createDummyTokenSource } from '../../src/model/dummy.ts';
 import { createPrng } from '../../src/workload/prng.ts';
 
@@ -76,7 +76,7 @@ export function perRequest(messages: readonly Message[]) {
       get(m.requestId).cached.push(m.cachedBlocks);
     }
     else if (m.type === 'REQUEST.COMPLETED') get(m.requestId).completed = m.at;
-    else if (m.type === 'REQUEST.TOKENS') m.tokens.forEach((t, i) => get(m.requestId).tokens.push([t, m.at + i * m.stepMs]));
+    else if (m.type === 'REQUEST.TOKENS') m.tokens.forEach((t, i) => get(m.requestId).tokens.push([t, tokenAt(m, i)]));
   }
   return Object.fromEntries([...out.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -35,6 +35,8 @@ describe('createCluster: step by step and segmented runs agree', () => {
     ['a roomy cache', { workers: 3, capacity: 400 }],
     ['a small cache that evicts and preempts', { workers: 3, capacity: 24 }],
     ['stale KV events (delivered 40 ms late)', { workers: 3, capacity: 40, delays: { 'KV.STORED': 40, 'KV.REMOVED': 40 } }],
+    ['the roofline model', { workers: 3, capacity: 400, latency: 'roofline' }],
+    ['the roofline model, a small cache and prompts prefilled in 24-token chunks', { workers: 3, capacity: 24, latency: 'roofline', maxBatchedTokens: 24 }],
   ] as const) {
     it(`gives identical per-request times, tokens and KV events with ${name}`, async () => {
       const workload = withFollowUps(sharedPrefixWorkload(120, 11), 3);

@@ -4,8 +4,8 @@
 import { createActor } from 'xstate';
 import { BlockPool } from '../../src/cache/block-pool.ts';
 import { ChainHasher } from '../../src/cache/hash.ts';
-import { latencyModel } from '../../src/latency-model.ts';
-import type { Message, MessageOf, RequestRouted, RequestSpec } from '../../src/messages.ts';
+import { latencyModel, type LatencyModel } from '../../src/latency-model.ts';
+import { tokenAt, type Message, type MessageOf, type RequestRouted, type RequestSpec } from '../../src/messages.ts';
 import { createDummyTokenSource } from '../../src/model/dummy.ts';
 import type { TokenSource } from '../../src/model/token-source.ts';
 import { VirtualClock } from '../../src/actors/virtual-clock.ts';
@@ -16,7 +16,9 @@ export interface HarnessOptions {
   readonly capacity?: number | 'unbounded';
   readonly stepsPerSegment?: number;
   readonly tokens?: TokenSource;
-  readonly maxBatch?: number;
+  readonly maxRunning?: number;
+  readonly maxBatchedTokens?: number;
+  readonly latency?: LatencyModel;
   readonly maxContextTokens?: number;
 }
 
@@ -40,12 +42,13 @@ export function makeWorker(options: HarnessOptions = {}) {
     id: 0,
     pool,
     hasher,
-    latency: latencyModel(),
+    latency: options.latency ?? latencyModel(),
     tokens: options.tokens ?? createDummyTokenSource({ seed: 1 }),
     now: () => clock.now(),
     publish: (m) => messages.push(m),
     stepsPerSegment: options.stepsPerSegment ?? Infinity,
-    ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
+    ...(options.maxRunning === undefined ? {} : { maxRunning: options.maxRunning }),
+    ...(options.maxBatchedTokens === undefined ? {} : { maxBatchedTokens: options.maxBatchedTokens }),
     ...(options.maxContextTokens === undefined ? {} : { maxContextTokens: options.maxContextTokens }),
   });
   const actor = createActor(workerMachine, { input: { engine }, clock });
@@ -67,7 +70,7 @@ export function makeWorker(options: HarnessOptions = {}) {
   const completedAt = (id: string): number | undefined => of('REQUEST.COMPLETED', id)[0]?.at;
   /** Every token of a request with its virtual time, flattened from REQUEST.TOKENS messages. */
   const tokensOf = (id: string): [number, number][] =>
-    of('REQUEST.TOKENS', id).flatMap((m) => m.tokens.map((t, i): [number, number] => [t, m.at + i * m.stepMs]));
+    of('REQUEST.TOKENS', id).flatMap((m) => m.tokens.map((t, i): [number, number] => [t, tokenAt(m, i)]));
   const run = () => clock.runUntilIdle({ maxSteps: 10_000_000 });
   return { clock, pool, engine, actor, messages, send, of, completedAt, tokensOf, run };
 }

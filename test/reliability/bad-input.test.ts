@@ -74,8 +74,8 @@ const clusterOptionCases: BadInput[] = [
     ),
   },
   {
-    name: 'more bad fields at once: seed, clock, speed, decode, delays, maxBatch, maxContextTokens',
-    run: badOptions({ seed: 1.5, clock: 'wall', speed: 0, decode: 'tokens', delays: { 'KV.STORED': -1 }, maxBatch: -1, maxContextTokens: 0 }),
+    name: 'more bad fields at once: seed, clock, speed, decode, delays, maxRunning, maxContextTokens',
+    run: badOptions({ seed: 1.5, clock: 'wall', speed: 0, decode: 'tokens', delays: { 'KV.STORED': -1 }, maxRunning: -1, maxContextTokens: 0 }),
     error: ClusterConfigError,
     message: configError(
       'seed: Invalid input: expected int, received number',
@@ -83,7 +83,7 @@ const clusterOptionCases: BadInput[] = [
       'speed: Too small: expected number to be >0',
       'decode: Invalid option: expected one of "segments"|"steps"',
       'delays.KV.STORED: Too small: expected number to be >=0',
-      'maxBatch: Too small: expected number to be >0',
+      'maxRunning: Too small: expected number to be >0',
       'maxContextTokens: Too small: expected number to be >0',
     ),
   },

@@ -76,6 +76,17 @@ describe('faults', () => {
     expect(kvEvents(segmented.messages)).toEqual(kvEvents(stepped.messages));
   });
 
+  it.each(['cache-aware', 'round-robin'] as const)('stalls and kills give identical results step by step and segmented under roofline with chunked prefills (%s)', async (strategy) => {
+    const faults = [{ kind: 'stall', worker: 1, at: 700, factor: 3 }, { kind: 'kill', worker: 2, at: 1_300 }, { kind: 'restart', worker: 2, at: 2_100 }, { kind: 'stall', worker: 1, at: 2_500, factor: 1 }] as const;
+    const workload = sharedPrefixWorkload(100, 9, 40);
+    const options = { workers: 3, capacity: 60, faults, strategy, latency: 'roofline', maxBatchedTokens: 40 } as const;
+    const segmented = await runCluster({ ...options, decode: 'segments' }, workload);
+    const stepped = await runCluster({ ...options, decode: 'steps' }, workload);
+    expect(perRequest(segmented.messages)).toEqual(perRequest(stepped.messages));
+    expect(kvEvents(segmented.messages)).toEqual(kvEvents(stepped.messages));
+    expect(ofType(stepped.messages, 'REQUEST.RETRY').length, 'the kill caught requests').toBeGreaterThan(0);
+  });
+
   it('dropped, duplicated and reordered KV events: routing goes on, nothing is lost, the damage is measured', async () => {
     const clean = await runWithFaults({ workers: 3, capacity: 24 });
     const faulty = await runWithFaults({ workers: 3, capacity: 24, kvFaults: { drop: 0.5, duplicate: 0.2, reorderMs: 80 } });

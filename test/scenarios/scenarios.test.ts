@@ -107,6 +107,43 @@ describe('scenarios/replay.ts', () => {
   });
 });
 
+describe('the profile, latency and batch flags', () => {
+  it('runs on the chosen profile under roofline with vLLM’s limits for its GPU, and records them', () => {
+    const dir = outDir();
+    const trace = smallTrace(dir);
+    const roofline = run('replay.ts', [trace, '--model', 'dummy', '--strategy', 'round-robin', '--profile', 'llama-3-8b@h100-80gb', '--latency', 'roofline', '--out', dir]);
+    expect(roofline.code, roofline.stderr).toBe(0);
+    const results = readResults(dir) as ReturnType<typeof readResults> & { config: Record<string, unknown>; runs: { latency: { ttft: { p50: number } } }[] };
+    expect(results.config).toMatchObject({ profile: 'llama-3-8b@h100-80gb', capacity: 28_821, latency: 'roofline', maxRunning: 1024, maxBatchedTokens: 8192 });
+    expect(results.runs[0]?.requests.completed).toBe(20);
+    const seed = run('replay.ts', [trace, '--model', 'dummy', '--strategy', 'round-robin', '--max-running', '2', '--max-batched-tokens', '512', '--out', dir]);
+    expect(seed.code, seed.stderr).toBe(0);
+    const seedResults = readResults(dir) as typeof results;
+    expect(seedResults.config).toMatchObject({ profile: 'llama-2-13b@a100-40gb', capacity: 924, latency: 'seed', maxRunning: 2, maxBatchedTokens: 512 });
+    // The same requests, priced by the seed's contract and by an H100's roofline.
+    expect(seedResults.runs[0]!.latency.ttft.p50).not.toBe(results.runs[0]!.latency.ttft.p50);
+  });
+
+  it.each(['rag.ts', 'chat.ts', 'shared-prefix.ts', 'replay.ts'])('%s --help lists the profiles with their block counts and the latency models', (script) => {
+    const { code, stdout } = run(script, ['--help']);
+    expect(code).toBe(0);
+    const help = stdout.replace(/\s+/g, ' ');
+    for (const profile of ['llama-2-13b@a100-40gb (924 blocks)', 'llama-2-7b@a100-80gb (7549 blocks)', 'llama-3-8b@h100-80gb (28821 blocks)']) expect(help).toContain(profile);
+    expect(help).toMatch(/--latency <model>.*choices: "seed", "roofline"/);
+    expect(help).toContain('--max-batched-tokens <n>');
+  });
+
+  it('names a bad profile, latency model or limit', () => {
+    const profile = run('replay.ts', ['t.jsonl', '--profile', 'gpt-5@tpu']);
+    expect(profile.code).not.toBe(0);
+    expect(profile.stderr).toContain("option '--profile <name>' argument 'gpt-5@tpu' is invalid. Allowed choices are llama-2-13b@a100-40gb, llama-2-7b@a100-80gb, llama-3-8b@h100-80gb.");
+    const latency = run('replay.ts', ['t.jsonl', '--latency', 'fast']);
+    expect(latency.stderr).toContain("option '--latency <model>' argument 'fast' is invalid. Allowed choices are seed, roofline.");
+    const tokens = run('replay.ts', ['t.jsonl', '--max-batched-tokens', '0']);
+    expect(tokens.stderr).toContain("option '--max-batched-tokens <n>' argument '0' is invalid. expected an integer from 1");
+  });
+});
+
 describe('scenarios/replay.ts with faults', () => {
   it.skipIf(!haveTraces)('survives a killed and restarted worker and dropped KV events, every request accounted for, the damage measured', () => {
     const out = outDir();
