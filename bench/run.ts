@@ -8,6 +8,7 @@ import { benchModel } from './model.ts';
 import { benchCluster } from './cluster.ts';
 import { benchRagSplit } from './rag-split.ts';
 import { benchSoak } from './soak.ts';
+import { benchProcess } from './process.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   cache: benchCache,
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   model: benchModel,
   'rag-split': benchRagSplit,
   soak: benchSoak,
+  process: benchProcess,
 };
 
 const wanted = process.argv.slice(2);

@@ -41,7 +41,8 @@ runMain(async () => {
   if (trace.skipped.length > 0 && !flags.quiet) {
     console.error(`skipped ${trace.skipped.length} malformed lines (first: line ${trace.skipped[0]!.line}: ${trace.skipped[0]!.reason})`);
   }
-  const tokens = await loadTokenSource(flags.model, { seed: flags.model === 'dummy' ? flags.seed : 0 });
+  // A trace's prompts are token ids and nothing reads the answers' text: the dummy decodes none.
+  const tokens = await loadTokenSource(flags.model, { seed: flags.model === 'dummy' ? flags.seed : 0, text: false });
   const requests = trace.requests;
   const driver = flags.concurrency === undefined ? () => openLoop(requests) : () => closedLoop(requests, { concurrency: flags.concurrency! });
   await runScenario('replay', { ...flags, requests: requests.length }, tokens, driver, {

@@ -13,8 +13,6 @@ import { memoizeTokens } from '../../src/model/memo-source.ts';
 import type { TokenSource } from '../../src/model/token-source.ts';
 import type { JsonObject } from '../../src/report/config.ts';
 import type { WorkloadDriver } from '../../src/workload/driver.ts';
-import { createWebSocketInspector } from '@statelyai/inspect';
-import { createInspectorServer } from '@statelyai/inspect/server';
 import type { InspectionEvent, Observer } from 'xstate';
 import { runExperiment } from './experiment.ts';
 import type { CommonOptions } from './options.ts';
@@ -44,7 +42,7 @@ export async function runScenario(
   const limits = batchLimits(options, resolveLatency(options.latency, profile), profile);
   // Every strategy runs the same requests: the model's answers are computed once and read back.
   const memo = memoizeTokens(tokens);
-  const inspection = options.inspect ? startInspector(options.inspectPort, options.speed) : undefined;
+  const inspection = options.inspect ? await startInspector(options.inspectPort, options.speed) : undefined;
   try {
     await runExperiment({
       scenario,
@@ -96,7 +94,9 @@ export async function runScenario(
  * that every actor reports to. The page frames the inspector web app (stately.ai/inspect), so the
  * browser needs the internet; the simulation itself stays offline.
  */
-function startInspector(port: number, speed: number): { inspect: Observer<InspectionEvent>; stop(): void } {
+async function startInspector(port: number, speed: number): Promise<{ inspect: Observer<InspectionEvent>; stop(): void }> {
+  // Loaded only with --inspect: a server and a WebSocket client most runs never need.
+  const [{ createWebSocketInspector }, { createInspectorServer }] = await Promise.all([import('@statelyai/inspect'), import('@statelyai/inspect/server')]);
   const server = createInspectorServer({ port, autoOpen: false });
   const inspector = createWebSocketInspector({ url: `ws://localhost:${port}` });
   console.log(`Stately inspector: open http://localhost:${port} in a browser (that page loads the inspector web app, so the browser needs the internet).`);

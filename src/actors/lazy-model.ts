@@ -1,7 +1,6 @@
 // A model named in createCluster's options: createCluster is synchronous and loading a model is
 // not, so the source starts loading at once and `run()` waits for it before the clock moves.
 
-import { loadTokenSource } from '../model/load-token-source.ts';
 import type { TokenSource } from '../model/token-source.ts';
 
 export interface LazyModel {
@@ -14,9 +13,12 @@ export interface LazyModel {
 /** Starts loading `spec` (see loadTokenSource) and returns a source that forwards to it. */
 export function lazyModel(spec: string, seed: number): LazyModel {
   let loaded: TokenSource | undefined;
-  const ready = loadTokenSource(spec, { seed: spec === 'dummy' ? seed : 0 }).then((source) => {
-    loaded = source;
-  });
+  // Imported here, not at the top: a cluster without a model never loads the loaders.
+  const ready = import('../model/load-token-source.ts')
+    .then(({ loadTokenSource }) => loadTokenSource(spec, { seed: spec === 'dummy' ? seed : 0 }))
+    .then((source) => {
+      loaded = source;
+    });
   ready.catch(() => {}); // reported by run(); not an unhandled rejection meanwhile
   const get = (): TokenSource => {
     if (loaded === undefined) throw new Error(`model '${spec}' is not loaded yet; run() waits for it`);

@@ -5,9 +5,7 @@ import { join, resolve } from 'node:path';
 import { createDummyTokenSource } from './dummy.ts';
 import { ModelLoadError } from './errors.ts';
 import { DEFAULT_CACHE_DIR } from './tiny-gpt2/cache.ts';
-import { createTinySource } from './tiny-source.ts';
 import type { TokenSource } from './token-source.ts';
-import { createTransformersSource } from './transformers-source.ts';
 import { withTokenizer } from './with-tokenizer.ts';
 
 /** The built-in names; anything else is a hub id (with a '/') or a folder. */
@@ -43,7 +41,9 @@ export async function loadTokenSource(spec: string = DEFAULT_MODEL, options: Loa
     const dummy = createDummyTokenSource({ seed });
     return options.text === false ? dummy : withTokenizer(dummy);
   }
+  // The model stack (transformers.js, ONNX Runtime) loads only when a model is asked for.
   if (spec === 'tiny') {
+    const { createTinySource } = await import('./tiny-source.ts');
     return createTinySource({ seed, cacheDir: join(cacheDir, 'models') });
   }
   if (!spec.includes('/') && !existsSync(resolve(spec))) {
@@ -52,6 +52,7 @@ export async function loadTokenSource(spec: string = DEFAULT_MODEL, options: Loa
       `no folder named '${spec}' here, and it is not a model name; valid: ${BUILTIN_MODELS.join(', ')}, a hub id such as Xenova/gpt2, or a path to a model folder`,
     );
   }
+  const { createTransformersSource } = await import('./transformers-source.ts');
   return createTransformersSource({
     model: spec,
     hubCacheDir: join(cacheDir, 'hub'),

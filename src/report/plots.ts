@@ -23,7 +23,6 @@ import { strategyComparisonSpec } from './plots/strategy-comparison.ts';
 import type { PlotInput } from './plots/theme.ts';
 import { ttftCdfSpec } from './plots/ttft-cdf.ts';
 import { workerLoadSpec } from './plots/worker-load.ts';
-import { renderSpec } from './render.ts';
 
 export type { PlotInput } from './plots/theme.ts';
 
@@ -74,6 +73,8 @@ export function plotSpec(name: PlotName, input: PlotInput, fontFamily: string = 
 /** Renders the plots of `input` into `dir` (created if needed) as SVG and PNG. */
 export async function writePlots(dir: string, input: PlotInput, options: PlotOptions = {}): Promise<WrittenPlots> {
   const font = isResolved(options.font) ? options.font : resolvePlotFont(options.font);
+  // vega and resvg load only when something is drawn (~0.35 s).
+  const { renderSpec } = await import('./render.ts');
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   for (const name of PLOT_NAMES) {
