@@ -1,7 +1,8 @@
 // One batched forward of a causal LM through transformers.js, in the two shapes a token source
 // needs: a prefill of whole prompts (left-padded into one batch, fed in column chunks through the
 // KV cache) and a decode step of one token per row on top of a KvBatch. Both take the greedy
-// (argmax, lowest id on ties) next token of every row.
+// (argmax, lowest id on ties) next token of every row: in the graph when it has a `next_token`
+// output (the tiny GPT-2), so that 50,257 logits per row never cross into JS; else here.
 
 import { Tensor, type PreTrainedModel } from '@huggingface/transformers';
 import type { KvBatch, KvTensor } from './kv-batch.ts';
@@ -9,7 +10,7 @@ import type { KvBatch, KvTensor } from './kv-batch.ts';
 export interface StepResult {
   /** The next token of each row. */
   readonly tokens: readonly number[];
-  /** Each row's next-token logits: row r at [r·vocab, (r+1)·vocab). */
+  /** Each row's next-token logits: row r at [r·vocab, (r+1)·vocab); empty unless asked for or needed. */
   readonly logits: Float32Array;
   readonly vocab: number;
   /** The K/V of every row after the step (the fed tokens included). */
@@ -31,12 +32,69 @@ function leftPaddedMask(pads: readonly number[], width: number): Tensor {
   return int64(mask, [pads.length, width]);
 }
 
-async function run(model: PreTrainedModel, inputs: Record<string, Tensor | Record<string, Tensor> | undefined>): Promise<Record<string, Tensor>> {
-  return (await model.forward({ ...inputs, num_logits_to_keep: int64([1], []) })) as Record<string, Tensor>;
+/** A tensor as both transformers.js and onnxruntime present them. */
+interface OutputTensor {
+  readonly type: string;
+  readonly dims: readonly number[];
+  readonly data: unknown;
+}
+
+/** The part of onnxruntime's session this file calls. */
+interface Session {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, unknown>, fetches: readonly string[]): Promise<Record<string, OutputTensor>>;
+}
+
+const NEXT_TOKEN = 'next_token';
+
+/**
+ * Runs the model on `inputs`. With `logits` false and a graph that takes the argmax itself, the
+ * session runs directly and fetches only `next_token` and the cache; else through transformers.js.
+ */
+async function run(
+  model: PreTrainedModel,
+  inputs: Record<string, Tensor | Record<string, Tensor> | undefined>,
+  logits: boolean,
+): Promise<{ outputs: Record<string, OutputTensor>; tokens: number[] | null }> {
+  const session = (model.sessions as Record<string, Session | undefined>)['model'];
+  const keep = int64([1], []);
+  if (logits || session === undefined || !session.outputNames.includes(NEXT_TOKEN)) {
+    return { outputs: (await model.forward({ ...inputs, num_logits_to_keep: keep })) as Record<string, OutputTensor>, tokens: null };
+  }
+  const feeds: Record<string, unknown> = {};
+  const add = (name: string, t: Tensor) => (feeds[name] = (t as unknown as { ort_tensor: unknown }).ort_tensor);
+  for (const [name, value] of Object.entries({ ...inputs, num_logits_to_keep: keep })) {
+    if (value instanceof Tensor) add(name, value);
+    else if (value !== undefined) for (const [past, t] of Object.entries(value as Record<string, Tensor>)) add(past, t);
+  }
+  // transformers.js feeds an empty cache where none is given; so must a direct run.
+  const rows = (inputs['input_ids'] as Tensor).dims[0]!;
+  for (const name of session.inputNames) if (!(name in feeds) && name.startsWith('past_key_values')) add(name, emptyPast(model, rows));
+  const outputs = await session.run(feeds, session.outputNames.filter((n) => n !== 'logits'));
+  const next = outputs[NEXT_TOKEN]!.data as BigInt64Array;
+  return { outputs, tokens: Array.from(next, Number) };
+}
+
+/** A cache input holding no positions yet: [rows, heads, 0, head dim]. */
+function emptyPast(model: PreTrainedModel, rows: number): Tensor {
+  const config = model.config as unknown as Record<string, number | undefined>;
+  const heads = config['n_head'] ?? config['num_attention_heads'] ?? 0;
+  const width = config['n_embd'] ?? config['hidden_size'] ?? 0;
+  if (heads <= 0 || width <= 0) throw new TypeError("the model's config gives no head count or width: cannot build an empty cache");
+  return new Tensor('float32', new Float32Array(0), [rows, heads, 0, width / heads]);
+}
+
+/** The tokens of a step: from the graph's argmax when it took it, else from the logits. */
+function tokensOf(result: { outputs: Record<string, OutputTensor>; tokens: number[] | null }, rows: number): { tokens: number[]; logits: Float32Array; vocab: number } {
+  if (result.tokens !== null) return { tokens: result.tokens, logits: new Float32Array(0), vocab: 0 };
+  const logits = result.outputs['logits'];
+  if (logits === undefined) throw new TypeError('the model returned no logits');
+  return lastLogits(logits, rows);
 }
 
 /** The outputs' `present.*` as the next step's `past_key_values.*`. */
-function presentAsPast(outputs: Record<string, Tensor>, pads: readonly number[]): KvBatch {
+function presentAsPast(outputs: Record<string, OutputTensor>, pads: readonly number[]): KvBatch {
   const tensors = new Map<string, KvTensor>();
   let length = -1;
   for (const [name, tensor] of Object.entries(outputs)) {
@@ -57,7 +115,7 @@ function pastInputs(kv: KvBatch): Record<string, Tensor> {
 }
 
 /** Argmax of the last position of each row of logits [rows, positions, vocab]. */
-function lastLogits(logits: Tensor, rows: number): { tokens: number[]; logits: Float32Array; vocab: number } {
+function lastLogits(logits: OutputTensor, rows: number): { tokens: number[]; logits: Float32Array; vocab: number } {
   const [, positions, vocab] = logits.dims as [number, number, number];
   const data = logits.data as Float32Array;
   const kept = positions === 1 ? data : new Float32Array(rows * vocab);
@@ -84,12 +142,12 @@ function lastLogits(logits: Tensor, rows: number): { tokens: number[]; logits: F
  * each row's own tokens, so a row's result does not depend on the others. The padded columns go
  * through the model `chunk` at a time, each chunk attending to the cache of the ones before.
  */
-export async function prefill(model: PreTrainedModel, prompts: readonly (readonly number[])[], chunk: number): Promise<StepResult> {
+export async function prefill(model: PreTrainedModel, prompts: readonly (readonly number[])[], chunk: number, logits = false): Promise<StepResult> {
   const rows = prompts.length;
   const width = Math.max(...prompts.map((p) => p.length));
   const pads = prompts.map((p) => width - p.length);
   let kv: KvBatch | undefined;
-  let outputs: Record<string, Tensor> = {};
+  let result: Awaited<ReturnType<typeof run>> | undefined;
   for (let from = 0; from < width; from += chunk) {
     const to = Math.min(width, from + chunk);
     const ids: number[] = [];
@@ -100,28 +158,33 @@ export async function prefill(model: PreTrainedModel, prompts: readonly (readonl
         positions.push(Math.max(0, c - pads[r]!));
       }
     });
-    outputs = await run(model, {
-      input_ids: int64(ids, [rows, to - from]),
-      attention_mask: leftPaddedMask(pads, to),
-      position_ids: int64(positions, [rows, to - from]),
-      past_key_values: kv === undefined ? undefined : pastInputs(kv),
-    });
-    kv = presentAsPast(outputs, pads);
+    result = await run(
+      model,
+      {
+        input_ids: int64(ids, [rows, to - from]),
+        attention_mask: leftPaddedMask(pads, to),
+        position_ids: int64(positions, [rows, to - from]),
+        past_key_values: kv === undefined ? undefined : pastInputs(kv),
+      },
+      logits,
+    );
+    kv = presentAsPast(result.outputs, pads);
   }
-  const logits = outputs['logits'];
-  if (logits === undefined || kv === undefined) throw new TypeError('the model returned no logits');
-  return { ...lastLogits(logits, rows), kv };
+  if (result === undefined || kv === undefined) throw new RangeError('prefill of an empty prompt');
+  return { ...tokensOf(result, rows), kv };
 }
 
 /** Feeds one token per row on top of `kv` (row r's next token is `tokens[r]`). */
-export async function decodeStep(model: PreTrainedModel, kv: KvBatch, tokens: readonly number[]): Promise<StepResult> {
-  const outputs = await run(model, {
-    input_ids: int64(tokens, [kv.rows, 1]),
-    attention_mask: leftPaddedMask(kv.pads, kv.length + 1),
-    position_ids: int64(kv.pads.map((pad) => kv.length - pad), [kv.rows, 1]),
-    past_key_values: pastInputs(kv),
-  });
-  const logits = outputs['logits'];
-  if (logits === undefined) throw new TypeError('the model returned no logits');
-  return { ...lastLogits(logits, kv.rows), kv: presentAsPast(outputs, kv.pads) };
+export async function decodeStep(model: PreTrainedModel, kv: KvBatch, tokens: readonly number[], logits = false): Promise<StepResult> {
+  const result = await run(
+    model,
+    {
+      input_ids: int64(tokens, [kv.rows, 1]),
+      attention_mask: leftPaddedMask(kv.pads, kv.length + 1),
+      position_ids: int64(kv.pads.map((pad) => kv.length - pad), [kv.rows, 1]),
+      past_key_values: pastInputs(kv),
+    },
+    logits,
+  );
+  return { ...tokensOf(result, kv.rows), kv: presentAsPast(result.outputs, kv.pads) };
 }

@@ -129,7 +129,7 @@ export function sourceOver(
     const prompts = group.map((p) => p.sequence.tokens);
     const width = Math.max(...prompts.map((t) => t.length));
     const chunk = Math.max(1, Math.min(width, Math.floor(attentionBudget / (group.length * heads * width))));
-    const result = await prefill(model, prompts, chunk);
+    const result = await prefill(model, prompts, chunk, options.onLogits !== undefined);
     counts.forwards += Math.ceil(width / chunk) - 1;
     counts.prefills += group.length;
     counts.prefillTokens += prompts.reduce((sum, t) => sum + t.length, 0);
@@ -147,7 +147,7 @@ export function sourceOver(
     if (!sameLayout) counts.gathers++;
     const kv = sameLayout ? first : gatherRows(group.map((p) => p.entry.kv!));
     const fed = group.map((p) => p.sequence.tokens[p.sequence.tokens.length - 1]!);
-    const result = await decodeStep(model, kv, fed);
+    const result = await decodeStep(model, kv, fed, options.onLogits !== undefined);
     counts.decodeTokens += group.length;
     report(group, result, out);
     group.forEach((p, row) => {

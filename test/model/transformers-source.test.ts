@@ -81,6 +81,16 @@ describe('transformers token source (tiny GPT-2)', () => {
     expect(source.stats()).toMatchObject({ prefills: 3, recomputes: 0, decodeTokens: 21 });
   });
 
+  it('takes the argmax in the graph: the same tokens as the argmax of the logits it fetches when asked for them', async () => {
+    const prompts = [makeTokens(7, 1), makeTokens(30, 2), makeTokens(18, 3)];
+    const batch = () => prompts.map((tokens, i) => ({ requestId: `g${i}`, tokens: [...tokens] }));
+    let seen = 0;
+    const withLogits = await makeSource({ onLogits: () => seen++ });
+    const inGraph = await generate(await makeSource(), batch(), 20);
+    expect(await generate(withLogits, batch(), 20)).toEqual(inGraph);
+    expect(seen, 'the slow path really ran: logits were fetched for every token').toBe(3 * 20);
+  });
+
   it('answers a batch of sequences of different lengths as it answers each one alone', async () => {
     const prompts = [makeTokens(3, 4), makeTokens(40, 5), makeTokens(17, 6), makeTokens(64, 7), makeTokens(1, 8)];
     const source = await makeSource();

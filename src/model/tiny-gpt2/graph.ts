@@ -4,7 +4,8 @@
 //   total_sequence_length]; past_key_values.{i}.key/.value [batch_size, HEADS,
 //   past_sequence_length, HEAD_DIM]; num_logits_to_keep (scalar; 0 = every position)
 //   → logits [batch_size, kept, vocab]; present.{i}.key/.value [batch_size, HEADS,
-//   total_sequence_length, HEAD_DIM].
+//   total_sequence_length, HEAD_DIM]; and next_token [batch_size], the argmax (lowest id on ties)
+//   of the last position's logits, so that a greedy step need not fetch the logits at all.
 // Query s of the new tokens sits at absolute index past + s and sees key t iff t ≤ past + s and
 // attention_mask[t] = 1. Masked scores become -1e9 rather than -inf: a row with every key masked
 // (a padding query) then gives finite uniform weights instead of NaN, and a masked key's weight is
@@ -73,13 +74,16 @@ export function buildGraph(p: TinyGpt2Params, w: TinyGpt2Weights): Uint8Array {
   const normed = layerNorm(kept, w.lnFinalGain, w.lnFinalBias);
   // Tied LM head: logits = h · wteᵀ (onnxruntime folds the transpose of the constant once, at load).
   const headTransposed = g.op1('Transpose', [w.wte.name], { perm: [1, 0] });
+  let logits: string;
   if (p.eosLogitBias === 0) {
-    g.op1('MatMul', [normed, headTransposed], {}, 'logits');
+    logits = g.op1('MatMul', [normed, headTransposed], {}, 'logits');
   } else {
     const bias = new Float32Array(GPT2_VOCAB_SIZE);
     bias[GPT2_EOS_TOKEN_ID] = p.eosLogitBias;
-    g.op1('Add', [g.op1('MatMul', [normed, headTransposed]), g.floats('lm_head.bias', [GPT2_VOCAB_SIZE], bias)], {}, 'logits');
+    logits = g.op1('Add', [g.op1('MatMul', [normed, headTransposed]), g.floats('lm_head.bias', [GPT2_VOCAB_SIZE], bias)], {}, 'logits');
   }
+  const last = g.op1('Gather', [logits, g.int64s('const_minus_1', [], [-1])], { axis: 1 });
+  g.op1('ArgMax', [last], { axis: -1, keepdims: 0, select_last_index: 0 }, 'next_token');
 
   const past = (i: number, kind: 'key' | 'value', prefix: string, length: string) =>
     valueInfo(`${prefix}.${i}.${kind}`, FLOAT, ['batch_size', p.heads, length, headDim]);
@@ -97,6 +101,7 @@ export function buildGraph(p: TinyGpt2Params, w: TinyGpt2Weights): Uint8Array {
     ],
     outputs: [
       valueInfo('logits', FLOAT, ['batch_size', 'kept_sequence_length', GPT2_VOCAB_SIZE]),
+      valueInfo('next_token', INT64, ['batch_size']),
       ...layers.flatMap((i) => [past(i, 'key', 'present', 'total_sequence_length'), past(i, 'value', 'present', 'total_sequence_length')]),
     ],
   });
