@@ -2,20 +2,9 @@
 // popularity, a question) over a 4-worker cluster, every routing strategy on the same requests.
 //   npx tsx scenarios/rag.ts [--requests 300] [--rate 8] [--model tiny] [--strategy all] ...
 
-import { decimal, integer, scenarioCommand, type CommonOptions } from './lib/options.ts';
-import { loadModel, runMain, runScenario } from './lib/run.ts';
-import { openLoop } from '../src/workload/driver.ts';
-import { ragWorkload } from '../src/workload/rag.ts';
-
-interface RagFlags extends CommonOptions {
-  readonly rate: number;
-  readonly docs?: string;
-  readonly topK: number;
-  readonly zipf: number;
-  readonly chunkWords: number;
-  readonly outputTokens: number;
-  readonly systemWords: number;
-}
+import { decimal, integer, scenarioCommand } from './lib/options.ts';
+import { runMain, runScenario } from './lib/run.ts';
+import type { RagFlags } from './lib/workloads.ts';
 
 const command = scenarioCommand('rag', 'RAG workload over a cluster, every routing strategy on the same requests', { requests: 300 })
   .option('--rate <req/s>', 'Poisson arrival rate, requests per simulated second', decimal(0.001), 8)
@@ -26,29 +15,4 @@ const command = scenarioCommand('rag', 'RAG workload over a cluster, every routi
   .option('--system-words <n>', 'words of the shared system prompt (longer: more of every prompt is cached everywhere)', integer(0, 100_000), 150)
   .option('--output-tokens <n>', 'tokens generated per answer', integer(1, 100_000), 64);
 
-runMain(async () => {
-  const flags = command.parse().opts<RagFlags>();
-  const model = await loadModel(flags);
-  const requests = ragWorkload({
-    seed: flags.seed,
-    requests: flags.requests,
-    rate: flags.rate,
-    encode: (text) => model.encode(text),
-    ...(flags.docs === undefined ? {} : { corpus: { kind: 'folder' as const, path: flags.docs } }),
-    topK: flags.topK,
-    zipfExponent: flags.zipf,
-    chunkSize: flags.chunkWords,
-    systemPromptWords: flags.systemWords,
-    outputTokens: flags.outputTokens,
-  });
-  await runScenario('rag', flags, model, () => openLoop(requests), {
-    requests: flags.requests,
-    ratePerSecond: flags.rate,
-    corpus: flags.docs === undefined ? 'built-in' : 'folder',
-    topK: flags.topK,
-    zipfExponent: flags.zipf,
-    chunkWords: flags.chunkWords,
-    systemWords: flags.systemWords,
-    outputTokens: flags.outputTokens,
-  });
-});
+runMain(() => runScenario('rag', command.parse().opts<RagFlags>()));

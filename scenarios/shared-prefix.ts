@@ -2,18 +2,9 @@
 // + a short question (SGLang's generated-shared-prefix shape).
 //   npx tsx scenarios/shared-prefix.ts [--groups 8] [--prompts-per-group 32] ...
 
-import { integer, decimal, scenarioCommand, type CommonOptions } from './lib/options.ts';
-import { loadModel, runMain, runScenario } from './lib/run.ts';
-import { openLoop } from '../src/workload/driver.ts';
-import { sharedPrefixWorkload } from '../src/workload/shared-prefix.ts';
-
-interface SharedPrefixFlags extends CommonOptions {
-  readonly groups: number;
-  readonly promptsPerGroup: number;
-  readonly systemWords: number;
-  readonly rate: number;
-  readonly outputTokens: number;
-}
+import { decimal, integer, scenarioCommand } from './lib/options.ts';
+import { runMain, runScenario } from './lib/run.ts';
+import type { SharedPrefixFlags } from './lib/workloads.ts';
 
 const command = scenarioCommand('shared-prefix', 'groups of prompts sharing a long system prompt, every routing strategy', { requests: 256 })
   .option('--groups <n>', 'groups, each with its own system prompt (--requests is ignored: groups × prompts per group)', integer(1, 100_000), 8)
@@ -22,23 +13,4 @@ const command = scenarioCommand('shared-prefix', 'groups of prompts sharing a lo
   .option('--rate <req/s>', 'Poisson arrival rate, requests per simulated second', decimal(0.001), 10)
   .option('--output-tokens <n>', 'tokens generated per answer', integer(1, 100_000), 64);
 
-runMain(async () => {
-  const flags = command.parse().opts<SharedPrefixFlags>();
-  const model = await loadModel(flags);
-  const requests = sharedPrefixWorkload({
-    seed: flags.seed,
-    groups: flags.groups,
-    promptsPerGroup: flags.promptsPerGroup,
-    encode: (text) => model.encode(text),
-    systemPromptWords: flags.systemWords,
-    rate: flags.rate,
-    outputTokens: flags.outputTokens,
-  });
-  await runScenario('shared-prefix', flags, model, () => openLoop(requests), {
-    groups: flags.groups,
-    promptsPerGroup: flags.promptsPerGroup,
-    systemWords: flags.systemWords,
-    ratePerSecond: flags.rate,
-    outputTokens: flags.outputTokens,
-  });
-});
+runMain(() => runScenario('shared-prefix', command.parse().opts<SharedPrefixFlags>()));

@@ -1,18 +1,22 @@
 // Runs one workload under every chosen strategy, each on a fresh cluster with the identical
-// request stream, in one process; then writes results.json and the plots, and prints the table.
+// request stream, one after another or on `jobs` worker threads; then writes results.json and the
+// plots, and prints the table.
 
 import { relative } from 'node:path';
 import type { ClusterOptions } from '../../src/actors/cluster-options.ts';
-import { runStrategy } from '../../src/experiment/run-strategy.ts';
+import { runStrategy, type StrategyRun } from '../../src/experiment/run-strategy.ts';
+import { createThreadPool, type ThreadPool } from '../../src/experiment/thread-pool.ts';
 import type { TokenSource } from '../../src/model/token-source.ts';
 import type { JsonObject } from '../../src/report/config.ts';
-import { writePlots } from '../../src/report/plots.ts';
+import { resolvePlotFont } from '../../src/report/fonts.ts';
+import { PLOT_NAMES, writePlots } from '../../src/report/plots.ts';
 import { createProgress } from '../../src/report/progress.ts';
-import { writeRequestsJsonl } from '../../src/report/requests-jsonl.ts';
+import { requestsJsonl, writeRequestsJsonl } from '../../src/report/requests-jsonl.ts';
 import { buildResults, writeResults, type RunInput } from '../../src/report/results.ts';
 import { formatTable, wantsColor } from '../../src/report/table.ts';
 import type { StrategyName } from '../../src/routing/strategies.ts';
 import type { WorkloadDriver } from '../../src/workload/driver.ts';
+import type { PlotTask, StrategyTask, ThreadRun } from './experiment-worker.ts';
 
 export interface Experiment {
   readonly scenario: string;
@@ -27,15 +31,71 @@ export interface Experiment {
   readonly config: JsonObject;
   readonly out: string;
   readonly quiet: boolean;
+  /** Worker threads to run the strategies and draw the plots on (see experimentPool); null: all in this thread, one after another. */
+  readonly pool: ExperimentPool | null;
+  /** What a worker thread needs to run one strategy on its own (see experiment-worker.ts). */
+  readonly task: (strategy: StrategyName) => StrategyTask;
 }
 
-/** Runs every strategy and reports; returns the path of results.json. */
+export type ExperimentPool = ThreadPool<StrategyTask | PlotTask, ThreadRun | readonly string[]>;
+
+/** `jobs` worker threads for `strategies` strategies (fewer if there are fewer), or null when one thread is all it takes. Created early, the threads start while the workload is built. */
+export function experimentPool(jobs: number, strategies: number): ExperimentPool | null {
+  const threads = Math.min(jobs, strategies);
+  return threads > 1 ? createThreadPool(new URL('./experiment-worker-entry.mjs', import.meta.url), threads) : null;
+}
+
+/** Runs every strategy and reports; returns the path of results.json. Ends the pool's threads. */
 export async function runExperiment(experiment: Experiment): Promise<string> {
-  const runs: RunInput[] = [];
-  const log = (line: string) => {
-    if (!experiment.quiet) console.log(line);
-  };
   const started = performance.now();
+  const pool = experiment.pool;
+  try {
+    const { runs, jsonl } = pool === null ? await runHere(experiment) : await runOnPool(experiment, pool);
+    const results = buildResults({
+      scenario: experiment.scenario,
+      seed: experiment.seed,
+      config: experiment.config,
+      runs,
+      wallTotalMs: performance.now() - started,
+    });
+    const font = resolvePlotFont();
+    if (font.warning !== undefined) console.error(`warning: ${font.warning}`);
+    // With threads, the plots render there while this thread writes the results.
+    const plotted =
+      pool === null
+        ? writePlots(experiment.out, results, { font }).then((p) => p.files)
+        : Promise.all(PLOT_NAMES.map((name) => pool.run({ kind: 'plot', dir: experiment.out, input: results, name, font }) as Promise<readonly string[]>)).then((f) => f.flat());
+    const path = await writeResults(experiment.out, results);
+    await writeRequestsJsonl(experiment.out, jsonl());
+    const files = await plotted;
+    if (!experiment.quiet) {
+      console.log('');
+      console.log(`${experiment.scenario} · seed ${experiment.seed}`);
+      console.log(formatTable(results.runs, { color: wantsColor(process.stdout) }));
+      console.log(`\nresults: ${relative(process.cwd(), path) || path}, requests.jsonl; plots: ${files.filter((f) => f.endsWith('.png')).length} PNG in ${relative(process.cwd(), experiment.out) || '.'}`);
+    } else {
+      console.log(path);
+    }
+    return path;
+  } finally {
+    await pool?.destroy();
+  }
+}
+
+/** The runs for results.json, and requests.jsonl's text (made when asked, once the results are written). */
+interface Ran {
+  readonly runs: RunInput[];
+  readonly jsonl: () => string;
+}
+
+function logRun(experiment: Experiment, strategy: StrategyName, summary: StrategyRun['summary'], wallMs: number): void {
+  if (experiment.quiet) return;
+  console.log(`${strategy}: ${summary.requests.completed} completed, ${summary.requests.rejected} rejected, ${summary.requests.failed} failed in ${(wallMs / 1000).toFixed(1)} s (${(summary.simulatedMs / 1000).toFixed(1)} s simulated)`);
+}
+
+/** The strategies one after another in this thread, each with its progress bar. */
+async function runHere(experiment: Experiment): Promise<Ran> {
+  const runs: (RunInput & StrategyRun)[] = [];
   for (const strategy of experiment.strategies) {
     const driver = experiment.driver();
     const progress = createProgress({ total: driver.progress().total, label: strategy, enabled: !experiment.quiet });
@@ -49,28 +109,34 @@ export async function runExperiment(experiment: Experiment): Promise<string> {
       progress.stop();
     }
     const wallMs = performance.now() - t0;
-    const { summary } = run;
     runs.push({ strategy, ...run, wallMs });
-    log(`${strategy}: ${summary.requests.completed} completed, ${summary.requests.rejected} rejected, ${summary.requests.failed} failed in ${(wallMs / 1000).toFixed(1)} s (${(summary.simulatedMs / 1000).toFixed(1)} s simulated)`);
+    logRun(experiment, strategy, run.summary, wallMs);
   }
-  const results = buildResults({
-    scenario: experiment.scenario,
-    seed: experiment.seed,
-    config: experiment.config,
-    runs,
-    wallTotalMs: performance.now() - started,
+  return { runs, jsonl: () => requestsJsonl(runs) };
+}
+
+/** The strategies side by side on the pool's threads; a bar over their requests, each strategy counted when it ends. */
+async function runOnPool(experiment: Experiment, pool: ExperimentPool): Promise<Ran> {
+  const requests = experiment.driver().progress().total;
+  const strategies = experiment.strategies;
+  const progress = createProgress({ total: requests * strategies.length, label: `${strategies.length} strategies on ${pool.threads} threads`, enabled: !experiment.quiet });
+  let ended = 0;
+  let results: ThreadRun[];
+  try {
+    results = await Promise.all(
+      strategies.map(async (strategy) => {
+        const run = (await pool.run(experiment.task(strategy))) as ThreadRun;
+        progress.update(++ended * requests);
+        return run;
+      }),
+    );
+  } finally {
+    progress.stop();
+  }
+  const runs = strategies.map((strategy, i): RunInput => {
+    const { summary, ideal, details, wallMs } = results[i]!;
+    logRun(experiment, strategy, summary, wallMs);
+    return { strategy, summary, ideal, details, wallMs };
   });
-  const path = await writeResults(experiment.out, results);
-  await writeRequestsJsonl(experiment.out, runs);
-  const plots = await writePlots(experiment.out, results);
-  if (plots.font.warning !== undefined) console.error(`warning: ${plots.font.warning}`);
-  if (!experiment.quiet) {
-    console.log('');
-    console.log(`${experiment.scenario} · seed ${experiment.seed}`);
-    console.log(formatTable(results.runs, { color: wantsColor(process.stdout) }));
-    console.log(`\nresults: ${relative(process.cwd(), path) || path}, requests.jsonl; plots: ${plots.files.filter((f) => f.endsWith('.png')).length} PNG in ${relative(process.cwd(), experiment.out) || '.'}`);
-  } else {
-    console.log(path);
-  }
-  return path;
+  return { runs, jsonl: () => results.map((r) => r.jsonl).join('') };
 }

@@ -1,6 +1,7 @@
 // Flags every scenario shares, parsed with commander; each value is checked where it is parsed,
 // so a bad flag stops the run with a message naming it (and commander's non-zero exit).
 
+import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../../src/actors/faults.ts';
 import { CAPACITY_PROFILES, DEFAULT_PROFILE, blocksPerWorker } from '../../src/cache/capacity.ts';
@@ -32,6 +33,7 @@ export interface CommonOptions {
   readonly kvDuplicate: number;
   readonly kvReorder: number;
   readonly debug: boolean;
+  readonly jobs: number;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -129,6 +131,7 @@ export function scenarioCommand(name: string, description: string, defaults: { r
     .addOption(new Option('--restart-worker <w@time>', 'restart worker w, empty, e.g. 2@900s (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--stall-worker <w@time:kx>', 'from a virtual time on, worker w takes k × longer per step, e.g. 1@300s:4x (1x ends it; repeatable)').argParser(collect).default([]))
     .addOption(new Option('--debug', 'check every cache invariant after every step and that no request ends twice (slow)').default(false))
+    .addOption(new Option('--jobs <n>', 'worker threads running the strategies side by side (1: one after another, in this thread); the results are the same').argParser(integer(1, 256)).default(availableParallelism(), 'the number of cores'))
     .addOption(new Option('--out <dir>', `where results.json and the plots go (default: results/${name}/)`))
     .addOption(new Option('--quiet', 'print only errors and the results path'))
     .addOption(new Option('--inspect', 'watch the router and workers in the Stately inspector: runs in real time (see --speed)').default(false))

@@ -56,14 +56,14 @@ export interface Pretrained {
 
 let loading: Promise<unknown> = Promise.resolve();
 
-/** Loads the model, then its tokenizer (the tokenizer's own errors for a missing folder are unhelpful). */
-export function loadPretrained(name: string, where: ModelLocation): Promise<Pretrained> {
-  const run = loading.then(() => loadNow(name, where));
+/** Loads the model, then its tokenizer (the tokenizer's own errors for a missing folder are unhelpful). `threads` caps ONNX Runtime's threads (its default: one per core, spinning). */
+export function loadPretrained(name: string, where: ModelLocation, threads?: number): Promise<Pretrained> {
+  const run = loading.then(() => loadNow(name, where, threads));
   loading = run.catch(() => undefined);
   return run;
 }
 
-async function loadNow(name: string, where: ModelLocation): Promise<Pretrained> {
+async function loadNow(name: string, where: ModelLocation, threads: number | undefined): Promise<Pretrained> {
   if (where.kind === 'folder') {
     const missing = REQUIRED_MODEL_FILES.filter((file) => !existsSync(join(where.dir, file)));
     if (missing.length > 0) {
@@ -80,7 +80,8 @@ async function loadNow(name: string, where: ModelLocation): Promise<Pretrained> 
     env.allowLocalModels = true;
     env.allowRemoteModels = where.kind === 'hub' && where.allowRemote;
     if (where.kind === 'hub') env.cacheDir = where.cacheDir;
-    const model = await AutoModelForCausalLM.from_pretrained(id, { ...options, dtype: 'fp32', device: 'cpu' });
+    const session_options = threads === undefined ? {} : { session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 } };
+    const model = await AutoModelForCausalLM.from_pretrained(id, { ...options, dtype: 'fp32', device: 'cpu', ...session_options });
     const tokenizer = await AutoTokenizer.from_pretrained(id, options);
     return { model, tokenizer };
   } catch (error) {

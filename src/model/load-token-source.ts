@@ -24,6 +24,8 @@ export interface LoadTokenSourceOptions {
    * first use and decodes at ~0.5 µs per token; a huge replay that needs no text passes false.
    */
   readonly text?: boolean;
+  /** Most threads a model's ONNX Runtime session may use (its default: one per core). */
+  readonly threads?: number;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function loadTokenSource(spec: string = DEFAULT_MODEL, options: Loa
   // The model stack (transformers.js, ONNX Runtime) loads only when a model is asked for.
   if (spec === 'tiny') {
     const { createTinySource } = await import('./tiny-source.ts');
-    return createTinySource({ seed, cacheDir: join(cacheDir, 'models') });
+    return createTinySource({ seed, cacheDir: join(cacheDir, 'models'), ...(options.threads === undefined ? {} : { threads: options.threads }) });
   }
   if (!spec.includes('/') && !existsSync(resolve(spec))) {
     throw new ModelLoadError(
@@ -57,5 +59,6 @@ export async function loadTokenSource(spec: string = DEFAULT_MODEL, options: Loa
     model: spec,
     hubCacheDir: join(cacheDir, 'hub'),
     ...(options.allowRemote === undefined ? {} : { allowRemote: options.allowRemote }),
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
   });
 }

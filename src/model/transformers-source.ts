@@ -35,6 +35,8 @@ export interface TransformersSourceOptions {
    * by default. Long prompts are prefilled in column chunks that stay under it.
    */
   readonly attentionBudget?: number;
+  /** Most threads ONNX Runtime may use (its default: one per core); one per worker thread when several run models. */
+  readonly threads?: number;
   /** Sees each sequence's next-token logits (a view, valid during the call): for tests and inspection. */
   readonly onLogits?: (requestId: RequestId, logits: Float32Array) => void;
 }
@@ -72,7 +74,7 @@ export async function createTransformersSource(options: TransformersSourceOption
     ...(options.hubCacheDir === undefined ? {} : { hubCacheDir: options.hubCacheDir }),
     ...(options.allowRemote === undefined ? {} : { allowRemote: options.allowRemote }),
   });
-  const { model, tokenizer } = await loadPretrained(name, where);
+  const { model, tokenizer } = await loadPretrained(name, where, options.threads);
   return sourceOver(name, model, tokenizer, options);
 }
 

@@ -86,9 +86,9 @@ export function requestsJsonl(runs: readonly RequestsRun[], options: RequestsJso
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
-/** Creates `dir` if needed and writes `requests.jsonl` into it; returns the file's path. */
-export async function writeRequestsJsonl(dir: string, runs: readonly RequestsRun[], options: RequestsJsonlOptions = {}): Promise<string> {
-  const text = requestsJsonl(runs, options);
+/** Creates `dir` if needed and writes `requests.jsonl` into it (the runs' lines, or the text they made elsewhere); returns the file's path. */
+export async function writeRequestsJsonl(dir: string, runs: readonly RequestsRun[] | string, options: RequestsJsonlOptions = {}): Promise<string> {
+  const text = typeof runs === 'string' ? runs : requestsJsonl(runs, options);
   await mkdir(dir, { recursive: true });
   const path = join(dir, REQUESTS_FILE);
   await writeFile(path, text, 'utf8');

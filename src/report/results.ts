@@ -77,11 +77,22 @@ export interface Results {
   readonly wall: WallTimes;
 }
 
+/** What results.json reads of a run's records: its latency CDF and its timeline. */
+export interface RunDetails {
+  readonly latencyCdf: LatencyCdf;
+  readonly timeline: Timeline;
+}
+
+/** Options that shape a run's details. */
+export type DetailOptions = Pick<ResultsInput, 'blockSize' | 'timeline'>;
+
 export interface RunInput {
   readonly strategy: string;
   readonly summary: RunSummary;
   /** The run's per-request records (`recorder.records()`, read once), for the timeline and the latency quantiles. */
-  readonly records: Iterable<RequestRecord>;
+  readonly records?: Iterable<RequestRecord>;
+  /** Or what `runDetails` made of them where the run ran (a worker thread), so the records need not travel. */
+  readonly details?: RunDetails;
   /** Host time the run took, ms; written under `wall` only. */
   readonly wallMs: number;
   /** The ideal bound of the run's request stream (`IdealReuse` on its bus). */
@@ -167,16 +178,25 @@ export function fractionOfIdeal(rate: number, bound: number): number {
   return bound === 0 ? 1 : ratio(rate, bound);
 }
 
+/** The latency CDF and the timeline of a run, from its records. */
+export function runDetails(summary: RunSummary, records: Iterable<RequestRecord>, options: DetailOptions = {}): RunDetails {
+  const all = [...records];
+  return {
+    latencyCdf: latencyCdf(all),
+    timeline: buildTimeline(all, {
+      endMs: summary.simulatedMs,
+      blockSize: options.blockSize ?? 16,
+      workers: summary.workers.map((w) => w.id),
+      ...(options.timeline?.windows !== undefined && { windows: options.timeline.windows }),
+      ...(options.timeline?.windowMs !== undefined && { windowMs: options.timeline.windowMs }),
+    }),
+  };
+}
+
 function resultsRun(run: RunInput, input: ResultsInput, ideal: IdealSummary): ResultsRun {
   const s = run.summary;
-  const records = [...run.records];
-  const timelineOptions = {
-    endMs: s.simulatedMs,
-    blockSize: input.blockSize ?? 16,
-    workers: s.workers.map((w) => w.id),
-    ...(input.timeline?.windows !== undefined && { windows: input.timeline.windows }),
-    ...(input.timeline?.windowMs !== undefined && { windowMs: input.timeline.windowMs }),
-  };
+  const details = run.details ?? (run.records === undefined ? undefined : runDetails(s, run.records, input));
+  if (details === undefined) throw new ReportInputError(`run '${run.strategy}' has neither records nor details`);
   return {
     strategy: run.strategy,
     ofIdeal: {
@@ -220,8 +240,8 @@ function resultsRun(run: RunInput, input: ResultsInput, ideal: IdealSummary): Re
       underPredicted: s.prediction.underPredicted,
     },
     matchedBlocks: s.matchedBlocks.map((b) => ({ blocks: b.blocks, count: b.count })),
-    latencyCdf: latencyCdf(records),
-    timeline: buildTimeline(records, timelineOptions),
+    latencyCdf: details.latencyCdf,
+    timeline: details.timeline,
     simulatedMs: s.simulatedMs,
   };
 }

@@ -5,6 +5,7 @@
 
 import type { Message, WorkerId } from '../../src/messages.ts';
 import type { IdealSummary } from '../../src/metrics/ideal-reuse.ts';
+import type { RequestRecord } from '../../src/metrics/request-record.ts';
 import { summarize } from '../../src/metrics/summary.ts';
 import type { ResultsInput, RunInput } from '../../src/report/results.ts';
 import { kvRemoved, preempted, recorderOf, rejected, served, submitted, workerUp } from '../metrics/factories.ts';
@@ -37,7 +38,7 @@ export function runMessages(strategy: (typeof STRATEGIES)[number]): Message[] {
 export const IDEAL: IdealSummary = { hitBlocks: 160, promptBlocks: 192, blockHitRate: 160 / 192, hitTokens: 2560, promptTokens: 3072, hitRate: 2560 / 3072 };
 
 /** One strategy's run, as a scenario hands it to buildResults. */
-export function runInput(strategy: (typeof STRATEGIES)[number], wallMs = 100): RunInput {
+export function runInput(strategy: (typeof STRATEGIES)[number], wallMs = 100): RunInput & { readonly records: readonly RequestRecord[] } {
   const recorder = recorderOf(runMessages(strategy));
   return { strategy, summary: summarize(recorder, { workers: WORKERS }), records: [...recorder.records()], wallMs, ideal: IDEAL };
 }

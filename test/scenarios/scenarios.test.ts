@@ -107,6 +107,27 @@ describe('scenarios/replay.ts', () => {
   });
 });
 
+describe('--jobs: strategies side by side on worker threads', () => {
+  it('writes the same results.json (wall times aside), requests.jsonl and plots as one thread', () => {
+    const dir = outDir();
+    const trace = smallTrace(dir, 60);
+    const strategies = 'cache-aware,round-robin,dynamo,llm-d';
+    const one = join(dir, 'one');
+    const two = join(dir, 'two');
+    for (const [jobs, out] of [['1', one], ['2', two]] as const) {
+      const { code, stderr } = run('replay.ts', [trace, '--model', 'dummy', '--strategy', strategies, '--jobs', jobs, '--out', out]);
+      expect(code, stderr).toBe(0);
+    }
+    const strip = (d: string) => {
+      const results = readResults(d) as Record<string, unknown> & { runs: Record<string, unknown>[] };
+      return { ...results, wall: null, runs: results.runs.map((r) => ({ ...r, wallMs: null })) };
+    };
+    expect(strip(two)).toEqual(strip(one));
+    expect(readResults(two).runs.map((r) => r.requests.completed)).toEqual([60, 60, 60, 60]);
+    for (const file of ['requests.jsonl', 'hit-vs-ttft.svg', 'worker-load.png']) expect(readFileSync(join(two, file)), file).toEqual(readFileSync(join(one, file)));
+  });
+});
+
 describe('the profile, latency and batch flags', () => {
   it('runs on the chosen profile under roofline with vLLM’s limits for its GPU, and records them', () => {
     const dir = outDir();

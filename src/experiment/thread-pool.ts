@@ -1,0 +1,24 @@
+// A pool of worker threads (tinypool) for `--jobs N`: a comparison's strategies run side by side,
+// then its plots render side by side. Tasks and results are plain data (structured clone); the
+// caller keeps its own order, so the output does not depend on N.
+
+import { Tinypool } from 'tinypool';
+
+export interface ThreadPool<Task, Result> {
+  readonly threads: number;
+  /** Runs `task` on the first free thread. */
+  run(task: Task): Promise<Result>;
+  /** Ends every thread. */
+  destroy(): Promise<void>;
+}
+
+/** `threads` threads, each running the module `worker` (its default export takes a task). */
+export function createThreadPool<Task, Result>(worker: URL, threads: number): ThreadPool<Task, Result> {
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads is ${threads}; it must be a positive integer`);
+  const pool = new Tinypool({ filename: worker.href, minThreads: threads, maxThreads: threads });
+  return {
+    threads,
+    run: (task) => pool.run(task) as Promise<Result>,
+    destroy: () => pool.destroy(),
+  };
+}
