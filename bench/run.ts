@@ -9,6 +9,7 @@ import { benchCluster } from './cluster.ts';
 import { benchRagSplit } from './rag-split.ts';
 import { benchSoak } from './soak.ts';
 import { benchProcess } from './process.ts';
+import { benchJobs } from './jobs.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   cache: benchCache,
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   'rag-split': benchRagSplit,
   soak: benchSoak,
   process: benchProcess,
+  jobs: benchJobs,
 };
 
 const wanted = process.argv.slice(2);

@@ -33,7 +33,8 @@ export interface CommonOptions {
   readonly kvDuplicate: number;
   readonly kvReorder: number;
   readonly debug: boolean;
-  readonly jobs: number;
+  /** Unset: the cores with --model dummy, else 1 (see defaultJobs). */
+  readonly jobs: number | undefined;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -69,6 +70,11 @@ export function decimal(min: number, max = Number.MAX_VALUE) {
     }
     return n;
   };
+}
+
+/** --jobs when not given: the cores for dummy tokens; 1 for a model, since one thread computes its answers once for every strategy while each extra thread would compute them again. */
+export function defaultJobs(options: Pick<CommonOptions, 'jobs' | 'model'>): number {
+  return options.jobs ?? (options.model === 'dummy' ? availableParallelism() : 1);
 }
 
 /** Names that stand for several strategies. */
@@ -131,7 +137,12 @@ export function scenarioCommand(name: string, description: string, defaults: { r
     .addOption(new Option('--restart-worker <w@time>', 'restart worker w, empty, e.g. 2@900s (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--stall-worker <w@time:kx>', 'from a virtual time on, worker w takes k × longer per step, e.g. 1@300s:4x (1x ends it; repeatable)').argParser(collect).default([]))
     .addOption(new Option('--debug', 'check every cache invariant after every step and that no request ends twice (slow)').default(false))
-    .addOption(new Option('--jobs <n>', 'worker threads running the strategies side by side (1: one after another, in this thread); the results are the same').argParser(integer(1, 256)).default(availableParallelism(), 'the number of cores'))
+    .addOption(
+      new Option(
+        '--jobs <n>',
+        `worker threads running the strategies side by side (1: one after another, in this thread); the results are the same. Default: the cores (${availableParallelism()}) with --model dummy; 1 with a model, whose answers one thread computes once for every strategy`,
+      ).argParser(integer(1, 256)),
+    )
     .addOption(new Option('--out <dir>', `where results.json and the plots go (default: results/${name}/)`))
     .addOption(new Option('--quiet', 'print only errors and the results path'))
     .addOption(new Option('--inspect', 'watch the router and workers in the Stately inspector: runs in real time (see --speed)').default(false))
