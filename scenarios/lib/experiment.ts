@@ -65,6 +65,7 @@ export async function runExperiment(experiment: Experiment): Promise<string> {
       pool === null
         ? writePlots(experiment.out, results, { font }).then((p) => p.files)
         : Promise.all(PLOT_NAMES.map((name) => pool.run({ kind: 'plot', dir: experiment.out, input: results, name, font }) as Promise<readonly string[]>)).then((f) => f.flat());
+    plotted.catch(() => undefined); // awaited below; not an unhandled rejection if writing the results fails first
     const path = await writeResults(experiment.out, results);
     await writeRequestsJsonl(experiment.out, jsonl());
     const files = await plotted;
