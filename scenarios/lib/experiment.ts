@@ -42,8 +42,15 @@ export type ExperimentPool = ThreadPool<StrategyTask | PlotTask, ThreadRun | rea
 /** `jobs` worker threads for `strategies` strategies (fewer if there are fewer), or null when one thread is all it takes. Created early, the threads start while the workload is built. */
 export function experimentPool(jobs: number, strategies: number): ExperimentPool | null {
   const threads = Math.min(jobs, strategies);
-  return threads > 1 ? createThreadPool(new URL('./experiment-worker-entry.mjs', import.meta.url), threads) : null;
+  return threads > 1 ? createThreadPool(new URL('./experiment-worker-entry.mjs', import.meta.url), threads, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }) : null;
 }
+
+/**
+ * A run's garbage is short-lived messages and records: a large young generation lets it die
+ * there instead of being promoted. `--strategy all --jobs 2` on the conversation trace took
+ * 18.6–18.9 s with the default, 16.3–16.9 s at 48 MB, 14.8–15.3 s at 192 MB (same results).
+ */
+const YOUNG_GENERATION_MB = 192;
 
 /** Runs every strategy and reports; returns the path of results.json. Ends the pool's threads. */
 export async function runExperiment(experiment: Experiment): Promise<string> {

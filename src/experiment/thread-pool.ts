@@ -2,6 +2,7 @@
 // then its plots render side by side. Tasks and results are plain data (structured clone); the
 // caller keeps its own order, so the output does not depend on N.
 
+import type { ResourceLimits } from 'node:worker_threads';
 import { Tinypool } from 'tinypool';
 
 export interface ThreadPool<Task, Result> {
@@ -12,10 +13,10 @@ export interface ThreadPool<Task, Result> {
   destroy(): Promise<void>;
 }
 
-/** `threads` threads, each running the module `worker` (its default export takes a task). */
-export function createThreadPool<Task, Result>(worker: URL, threads: number): ThreadPool<Task, Result> {
+/** `threads` threads, each running the module `worker` (its default export takes a task), with V8 heap limits if given. */
+export function createThreadPool<Task, Result>(worker: URL, threads: number, resourceLimits?: ResourceLimits): ThreadPool<Task, Result> {
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads is ${threads}; it must be a positive integer`);
-  const pool = new Tinypool({ filename: worker.href, minThreads: threads, maxThreads: threads });
+  const pool = new Tinypool({ filename: worker.href, minThreads: threads, maxThreads: threads, ...(resourceLimits === undefined ? {} : { resourceLimits }) });
   return {
     threads,
     run: (task) => pool.run(task) as Promise<Result>,
