@@ -34,8 +34,9 @@ export async function runScenario<S extends ScenarioName>(scenario: S, flags: Sc
         ...cluster,
         ...(inspection === undefined ? {} : { clock: 'realtime' as const, speed: flags.speed, inspect: inspection.inspect }),
       },
-      // Every strategy runs the same requests: the model's answers are computed once and read back.
-      tokens: memoizeTokens(workload.tokens),
+      // Every strategy runs the same requests: the model's answers are computed once and read back
+      // (one strategy alone has nothing to read back, and the memory would hold every sequence).
+      tokens: flags.strategy.length > 1 ? memoizeTokens(workload.tokens) : workload.tokens,
       driver: workload.driver,
       config: { ...workload.config, model: workload.tokens.name, ...config },
       out: resolve(flags.out ?? `results/${scenario}`),
