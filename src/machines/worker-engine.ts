@@ -94,7 +94,6 @@ interface PrefillShape {
 }
 
 interface Segment {
-  readonly start: number;
   /** Steps in the segment; an arrival may shorten it, never below `done`. */
   steps: number;
   /** Steps processed so far. */
@@ -312,7 +311,7 @@ export class WorkerEngine {
     seq.prefillLeft -= chunk;
     this.budgetLeft -= chunk;
     shape.prefillTokens += chunk;
-    shape.prefillBlocks += seq.prefillLeft > 0 ? Math.ceil((before + chunk) / bs) - Math.ceil(before / bs) : Math.ceil(total / bs) - Math.ceil(before / bs);
+    shape.prefillBlocks += Math.ceil((before + chunk) / bs) - Math.ceil(before / bs);
     shape.sequences++;
     shape.contextLengths.push(before + chunk);
     shape.attendedTokens += before + chunk;
@@ -357,7 +356,7 @@ export class WorkerEngine {
     if (steps < 1 || !Number.isFinite(steps)) throw new Error(`worker ${this.id}: planned a segment of ${steps} steps`);
     const start = this.now();
     const times = uniformMs === null ? tabledSteps(this.stepEnds(start, steps)) : uniformSteps(start, uniformMs);
-    this.segment = { start, steps, done: 0, times, tabled: uniformMs === null };
+    this.segment = { steps, done: 0, times, tabled: uniformMs === null };
     this.tokenJob = this.computeTokensAhead(1);
   }
 
