@@ -7,14 +7,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { printTable } from './measure.ts';
+import { median, printTable } from './measure.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const trace = join(root, '../shared/traces/conversation_trace.jsonl');
 const tsx = join(root, 'node_modules/.bin/tsx');
 const RUNS = 3;
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** results.json without its wall times. */
 function deterministic(dir: string): string {

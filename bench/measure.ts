@@ -28,6 +28,12 @@ export async function measure(tasks: Record<string, () => void>, ms = 800): Prom
   });
 }
 
+/** The median of `xs` (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
 /** Prints rows as an aligned table with a title. */
 export function printTable(title: string, rows: readonly Record<string, string | number>[]): void {
   console.log(`\n${title}`);

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { printTable } from './measure.ts';
+import { median, printTable } from './measure.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const shared = join(root, '../shared');
@@ -17,11 +17,6 @@ const trace = join(shared, 'traces/conversation_trace.jsonl');
 const floorScript = join(shared, 'bench/floor-lite.mjs');
 const tsx = join(root, 'node_modules/.bin/tsx');
 const RUNS = 5;
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** Wall seconds and peak RSS (MiB, when /usr/bin/time exists) of one process. */
 function timed(command: string, args: readonly string[]): { s: number; rssMiB: number | null } {

@@ -110,7 +110,7 @@ async function runHere(experiment: Experiment): Promise<Ran> {
     const t0 = performance.now();
     let run;
     try {
-      run = await runStrategy({ ...experiment.cluster, strategy, tokens: experiment.tokens, seed: experiment.seed }, driver, (at) => {
+      run = await runStrategy({ ...experiment.cluster, strategy, tokens: experiment.tokens }, driver, (at) => {
         progress.update(driver.progress().finished, { simulatedMs: at });
       });
     } finally {

@@ -34,7 +34,7 @@
 //     view here expires each (worker, block) entry on its own, at every decision, and has no cap.
 
 import { RoutingOptionError } from './errors.ts';
-import { compareTie, countAlive, drawTie, inFlightRange, pickBest } from './tie-break.ts';
+import { compareTie, countAlive, drawTie, loadRange, pickBest } from './tie-break.ts';
 import type { RoutingChoice, RouteRequest, RoutingContext, Strategy, ViewSpec, WorkerLoad } from './types.ts';
 
 export interface AibrixOptions {
@@ -67,7 +67,7 @@ export function createAibrix(options: AibrixOptions = {}): Strategy {
   function aibrix(request: RouteRequest, context: RoutingContext): RoutingChoice {
     const { workers, matched } = context;
     const alive = countAlive(workers);
-    const { min, max } = inFlightRange(workers);
+    const { min, max } = loadRange(workers);
     const imbalanced = max - min > imbalanceAbs;
 
     let sum = 0;

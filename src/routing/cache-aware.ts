@@ -24,7 +24,7 @@
 
 import { describeLeastLoaded, formatMs, leastLoadedWorker } from './least-loaded.ts';
 import { checkFraction, checkGuard, throwIfBad } from './option-checks.ts';
-import { countAlive, drawTie, inFlightRange } from './tie-break.ts';
+import { countAlive, drawTie, loadRange } from './tie-break.ts';
 import type { RoutingChoice, RouteRequest, RoutingContext, Strategy, WorkerLoad } from './types.ts';
 
 export interface CacheAwareOptions {
@@ -67,7 +67,7 @@ export function createCacheAware(options: CacheAwareOptions = {}): Strategy {
   return function cacheAware(request: RouteRequest, context: RoutingContext): RoutingChoice {
     const { workers, matched } = context;
     countAlive(workers);
-    const { min, max } = inFlightRange(workers);
+    const { min, max } = loadRange(workers);
     const loads = `loads ${min}..${max} in flight`;
 
     if (max - min > balanceAbs && max > balanceRel * min) {

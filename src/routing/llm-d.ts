@@ -24,7 +24,7 @@
 // producer); PEERS.md pins the KV-event ("precise") view, which this follows.
 
 import { RoutingOptionError } from './errors.ts';
-import { countAlive, drawTie } from './tie-break.ts';
+import { countAlive, drawTie, loadRange } from './tie-break.ts';
 import type { RoutingChoice, RouteRequest, RoutingContext, Strategy, ViewSpec, WorkerLoad } from './types.ts';
 
 export interface LlmDOptions {
@@ -82,13 +82,7 @@ export function createLlmD(options: LlmDOptions = {}): Strategy {
   function llmD(request: RouteRequest, context: RoutingContext): RoutingChoice {
     const workers = context.workers;
     countAlive(workers);
-    let qMin = Infinity;
-    let qMax = -Infinity;
-    for (const worker of workers) {
-      if (!worker.alive) continue;
-      if (worker.waiting < qMin) qMin = worker.waiting;
-      if (worker.waiting > qMax) qMax = worker.waiting;
-    }
+    const { min: qMin, max: qMax } = loadRange(workers, 'waiting');
     const parts = (worker: WorkerLoad) => {
       const queue = qMax === qMin ? 1 : (qMax - worker.waiting) / (qMax - qMin);
       const kv = clamp01(1 - worker.activeBlocks / worker.capacity); // capacity Infinity: utilisation 0

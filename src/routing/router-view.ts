@@ -36,6 +36,11 @@ export interface RouterViewOptions {
   readonly random?: () => number;
 }
 
+/** A worker's load before anything is sent to it: alive, empty. */
+export function idleWorkerLoad(id: WorkerId, capacity: number): WorkerLoad {
+  return { id, alive: true, inFlight: 0, sent: 0, outstandingMs: 0, waiting: 0, queuedPrefillMs: 0, prefillTokens: 0, uncachedTokens: 0, activeBlocks: 0, capacity, viewBlocks: 0 };
+}
+
 /** The RouterView options that a strategy's view spec stands for. */
 export function viewOptions(spec: ViewSpec): { mode: ViewMode; limits?: ApproxLimits } {
   if (spec.kind === 'events') return { mode: 'events' };
@@ -108,20 +113,7 @@ export class RouterView {
     this.matchScratch = new Int32Array(workers);
     this.contextOut = {
       now: 0,
-      workers: Array.from({ length: workers }, (_, id) => ({
-        id,
-        alive: true,
-        inFlight: 0,
-        sent: 0,
-        outstandingMs: 0,
-        waiting: 0,
-        queuedPrefillMs: 0,
-        prefillTokens: 0,
-        uncachedTokens: 0,
-        activeBlocks: 0,
-        capacity,
-        viewBlocks: 0,
-      })),
+      workers: Array.from({ length: workers }, (_, id) => idleWorkerLoad(id, capacity)),
       matched: new Array<number>(workers).fill(0),
       newBlocks: (worker) => this.load.newBlocks(worker, this.contextHashes),
       random: options.random ?? (() => 0),

@@ -31,7 +31,7 @@
 //   PEERS.md (the Python `router_args.py` @6614f984 says 60 s; this follows the gateway binary).
 
 import { checkFraction, checkGuard, checkTree, throwIfBad, treeView } from './option-checks.ts';
-import { countAlive, inFlightRange, pickBest } from './tie-break.ts';
+import { countAlive, loadRange, pickBest } from './tie-break.ts';
 import type { RoutingChoice, RouteRequest, RoutingContext, Strategy, WorkerLoad } from './types.ts';
 
 export interface SglangOptions {
@@ -94,7 +94,7 @@ function createPolicy(name: string, options: SglangOptions, lowMatch: 'least-in-
   function sglang(request: RouteRequest, context: RoutingContext): RoutingChoice {
     const { workers, matched } = context;
     countAlive(workers);
-    const { min, max } = inFlightRange(workers);
+    const { min, max } = loadRange(workers);
     const loads = `loads ${min}..${max} in flight`;
 
     if (max - min > balanceAbs && max > balanceRel * min) {

@@ -46,14 +46,15 @@ export function pickBest(
   return best;
 }
 
-/** The lowest and highest in-flight counts among alive workers (call countAlive first). */
-export function inFlightRange(workers: readonly WorkerLoad[]): { min: number; max: number } {
+/** The lowest and highest count (in flight by default, or waiting) among alive workers (call countAlive first). */
+export function loadRange(workers: readonly WorkerLoad[], count: 'inFlight' | 'waiting' = 'inFlight'): { min: number; max: number } {
   let min = Infinity;
   let max = -Infinity;
   for (const worker of workers) {
     if (!worker.alive) continue;
-    if (worker.inFlight < min) min = worker.inFlight;
-    if (worker.inFlight > max) max = worker.inFlight;
+    const n = worker[count];
+    if (n < min) min = n;
+    if (n > max) max = n;
   }
   return { min, max };
 }

@@ -2,6 +2,7 @@
 
 import type { BlockHash } from '../../src/cache/hash.ts';
 import { DEFAULT_LATENCY, prefillMs } from '../../src/latency-model.ts';
+import { idleWorkerLoad } from '../../src/routing/router-view.ts';
 import type { RouteRequest, RoutingContext, WorkerLoad } from '../../src/routing/types.ts';
 
 /** Readable stand-ins for chained hashes: chain('a', 3) → a0, a1, a2. */
@@ -17,22 +18,7 @@ export const makeRequest = (id: string, hashes: BlockHash[], maxTokens = 100): R
 });
 
 /** Worker loads from partial rows; ids are the row indexes, alive and empty by default, 924 blocks each. */
-export const makeWorkers = (rows: Partial<Omit<WorkerLoad, 'id'>>[]): WorkerLoad[] =>
-  rows.map((row, id) => ({
-    id,
-    alive: true,
-    inFlight: 0,
-    sent: 0,
-    outstandingMs: 0,
-    waiting: 0,
-    queuedPrefillMs: 0,
-    prefillTokens: 0,
-    uncachedTokens: 0,
-    activeBlocks: 0,
-    capacity: 924,
-    viewBlocks: 0,
-    ...row,
-  }));
+export const makeWorkers = (rows: Partial<Omit<WorkerLoad, 'id'>>[]): WorkerLoad[] => rows.map((row, id) => ({ ...idleWorkerLoad(id, 924), ...row }));
 
 export interface ContextExtras {
   readonly now?: number;
