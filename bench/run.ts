@@ -10,6 +10,7 @@ import { benchRagSplit } from './rag-split.ts';
 import { benchSoak } from './soak.ts';
 import { benchProcess } from './process.ts';
 import { benchJobs } from './jobs.ts';
+import { benchSweep } from './sweep.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   cache: benchCache,
@@ -21,6 +22,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   soak: benchSoak,
   process: benchProcess,
   jobs: benchJobs,
+  sweep: benchSweep,
 };
 
 const wanted = process.argv.slice(2);

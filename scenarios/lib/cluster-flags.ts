@@ -9,6 +9,18 @@ import { resolveLatency } from '../../src/latency-model.ts';
 import type { JsonObject } from '../../src/report/config.ts';
 import type { CommonOptions } from './options.ts';
 
+/** Flags that shape the cluster (or the process) and not the requests: runs that differ only in these share a workload. */
+const NOT_WORKLOAD_FLAGS = new Set<string>([
+  'workers', 'strategy', 'routerView', 'profile', 'capacity', 'latency', 'maxRunning', 'maxBatchedTokens',
+  'kvDelay', 'kvDrop', 'kvDuplicate', 'kvReorder', 'killWorker', 'restartWorker', 'stallWorker', 'debug',
+  'jobs', 'out', 'quiet', 'inspect', 'inspectPort', 'speed',
+] satisfies (keyof CommonOptions)[]);
+
+/** The workload's identity in `flags`: equal keys build the identical request stream. */
+export function workloadKey(scenario: string, flags: CommonOptions): string {
+  return JSON.stringify([scenario, Object.entries(flags).filter(([name]) => !NOT_WORKLOAD_FLAGS.has(name))]);
+}
+
 /** Cluster options shared by every run (the strategy and the tokens are set per run). */
 export type SharedClusterOptions = Omit<ClusterOptions, 'strategy' | 'tokens'>;
 

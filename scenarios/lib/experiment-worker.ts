@@ -2,7 +2,7 @@
 // (once per thread) and runs one strategy on it, as the main thread would; a plot task draws one
 // plot of the results.
 
-import { runStrategy } from '../../src/experiment/run-strategy.ts';
+import { runStrategy, type StrategyRun } from '../../src/experiment/run-strategy.ts';
 import type { IdealSummary } from '../../src/metrics/ideal-reuse.ts';
 import type { RunSummary } from '../../src/metrics/summary.ts';
 import { memoizeTokens } from '../../src/model/memo-source.ts';
@@ -11,7 +11,7 @@ import { writePlots, type PlotInput, type PlotName } from '../../src/report/plot
 import { requestsJsonl } from '../../src/report/requests-jsonl.ts';
 import { runDetails, type RunDetails } from '../../src/report/results.ts';
 import type { StrategyName } from '../../src/routing/strategies.ts';
-import { clusterFromFlags } from './cluster-flags.ts';
+import { clusterFromFlags, workloadKey } from './cluster-flags.ts';
 import { buildWorkload, type ScenarioFlags, type ScenarioName, type Workload } from './workloads.ts';
 
 export interface StrategyTask {
@@ -19,6 +19,8 @@ export interface StrategyTask {
   readonly scenario: ScenarioName;
   readonly flags: ScenarioFlags[ScenarioName];
   readonly strategy: StrategyName;
+  /** Whether to make the run's requests.jsonl lines (a sweep keeps none); true by default. */
+  readonly requests?: boolean;
 }
 
 export interface PlotTask {
@@ -47,7 +49,7 @@ const MODEL_THREADS = 1;
 let built: { key: string; workload: Workload } | undefined;
 
 async function runStrategyTask(task: StrategyTask): Promise<ThreadRun> {
-  const key = JSON.stringify([task.scenario, task.flags]);
+  const key = workloadKey(task.scenario, task.flags);
   if (built?.key !== key) {
     const workload = await buildWorkload(task.scenario, task.flags, MODEL_THREADS);
     // Strategies this thread runs later read the model's answers back.
@@ -56,12 +58,16 @@ async function runStrategyTask(task: StrategyTask): Promise<ThreadRun> {
   const { workload } = built;
   const t0 = performance.now();
   const run = await runStrategy({ ...clusterFromFlags(task.flags).cluster, strategy: task.strategy, tokens: workload.tokens }, workload.driver());
-  const wallMs = performance.now() - t0;
+  return threadRun(task.strategy, run, performance.now() - t0, task.requests !== false);
+}
+
+/** What the main thread keeps of a strategy's run: its summary, its results details and (if `requests`) its requests.jsonl lines. */
+export function threadRun(strategy: StrategyName, run: StrategyRun, wallMs: number, requests: boolean): ThreadRun {
   return {
     summary: run.summary,
     ideal: run.ideal,
     details: runDetails(run.summary, run.records),
-    jsonl: requestsJsonl([{ strategy: task.strategy, records: run.records }]),
+    jsonl: requests ? requestsJsonl([{ strategy, records: run.records }]) : '',
     wallMs,
   };
 }

@@ -5,7 +5,7 @@
 import { relative } from 'node:path';
 import type { ClusterOptions } from '../../src/actors/cluster-options.ts';
 import { runStrategy, type StrategyRun } from '../../src/experiment/run-strategy.ts';
-import { createThreadPool, type ThreadPool } from '../../src/experiment/thread-pool.ts';
+import { createThreadPool, runOnLanes, type ThreadPool } from '../../src/experiment/thread-pool.ts';
 import type { TokenSource } from '../../src/model/token-source.ts';
 import type { JsonObject } from '../../src/report/config.ts';
 import { resolvePlotFont } from '../../src/report/fonts.ts';
@@ -16,7 +16,7 @@ import { buildResults, writeResults, type RunInput } from '../../src/report/resu
 import { formatTable, wantsColor } from '../../src/report/table.ts';
 import type { StrategyName } from '../../src/routing/strategies.ts';
 import type { WorkloadDriver } from '../../src/workload/driver.ts';
-import type { PlotTask, StrategyTask, ThreadRun } from './experiment-worker.ts';
+import { threadRun, type PlotTask, type StrategyTask, type ThreadRun } from './experiment-worker.ts';
 
 export interface Experiment {
   readonly scenario: string;
@@ -39,11 +39,16 @@ export interface Experiment {
 
 export type ExperimentPool = ThreadPool<StrategyTask | PlotTask, ThreadRun | readonly string[]>;
 
-/** `jobs` worker threads for `strategies` strategies (fewer if there are fewer), or null when one thread is all it takes. Created early, the threads start while the workload is built. */
-export function experimentPool(jobs: number, strategies: number): ExperimentPool | null {
-  const threads = Math.min(jobs, strategies);
-  return threads > 1 ? createThreadPool(new URL('./experiment-worker-entry.mjs', import.meta.url), threads, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }) : null;
+/**
+ * `threads` worker threads besides this one (none: null). Created early, the threads start while
+ * the workload is built. This thread runs its share too: with `--jobs N`, N − 1 threads and this.
+ */
+export function experimentPool(threads: number): ExperimentPool | null {
+  return threads >= 1 ? createThreadPool(new URL('./experiment-worker-entry.mjs', import.meta.url), threads, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }) : null;
 }
+
+/** The threads `jobs` asks for besides this one, for `tasks` tasks. */
+export const extraThreads = (jobs: number, tasks: number): number => Math.min(jobs, tasks) - 1;
 
 /**
  * A run's garbage is short-lived messages and records: a large young generation lets it die
@@ -123,21 +128,22 @@ async function runHere(experiment: Experiment): Promise<Ran> {
   return { runs, jsonl: () => requestsJsonl(runs) };
 }
 
-/** The strategies side by side on the pool's threads; a bar over their requests, each strategy counted when it ends. */
+/** The strategies side by side, on this thread and the pool's; a bar over their requests, each strategy counted when it ends. */
 async function runOnPool(experiment: Experiment, pool: ExperimentPool): Promise<Ran> {
   const requests = experiment.driver().progress().total;
   const strategies = experiment.strategies;
-  const progress = createProgress({ total: requests * strategies.length, label: `${strategies.length} strategies on ${pool.threads} threads`, enabled: !experiment.quiet });
+  const progress = createProgress({ total: requests * strategies.length, label: `${strategies.length} strategies on ${pool.threads + 1} threads`, enabled: !experiment.quiet });
   let ended = 0;
+  // This thread runs on the workload it built; the pool's threads build theirs from the flags.
+  const here = async (strategy: StrategyName): Promise<ThreadRun> => {
+    const t0 = performance.now();
+    const run = await runStrategy({ ...experiment.cluster, strategy, tokens: experiment.tokens }, experiment.driver());
+    return threadRun(strategy, run, performance.now() - t0, true);
+  };
+  const onPool = async (strategy: StrategyName) => (await pool.run(experiment.task(strategy))) as ThreadRun;
   let results: ThreadRun[];
   try {
-    results = await Promise.all(
-      strategies.map(async (strategy) => {
-        const run = (await pool.run(experiment.task(strategy))) as ThreadRun;
-        progress.update(++ended * requests);
-        return run;
-      }),
-    );
+    results = await runOnLanes(strategies, [here, ...Array.from({ length: pool.threads }, () => onPool)], () => progress.update(++ended * requests));
   } finally {
     progress.stop();
   }

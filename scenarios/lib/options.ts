@@ -140,7 +140,7 @@ export function scenarioCommand(name: string, description: string, defaults: { r
     .addOption(
       new Option(
         '--jobs <n>',
-        `worker threads running the strategies side by side (1: one after another, in this thread); the results are the same. Default: the cores (${availableParallelism()}) with --model dummy; 1 with a model, whose answers one thread computes once for every strategy`,
+        `strategies side by side: this thread and n − 1 worker threads (1: one after another, in this thread); the results are the same. Default: the cores (${availableParallelism()}) with --model dummy; 1 with a model, whose answers one thread computes once for every strategy`,
       ).argParser(integer(1, 256)),
     )
     .addOption(new Option('--out <dir>', `where results.json and the plots go (default: results/${name}/)`))

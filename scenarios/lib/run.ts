@@ -7,7 +7,7 @@ import { ModelError } from '../../src/model/errors.ts';
 import { memoizeTokens } from '../../src/model/memo-source.ts';
 import type { InspectionEvent, Observer } from 'xstate';
 import { clusterFromFlags } from './cluster-flags.ts';
-import { experimentPool, runExperiment } from './experiment.ts';
+import { experimentPool, extraThreads, runExperiment } from './experiment.ts';
 import { defaultJobs } from './options.ts';
 import { buildWorkload, type ScenarioFlags, type ScenarioName } from './workloads.ts';
 
@@ -15,7 +15,7 @@ import { buildWorkload, type ScenarioFlags, type ScenarioName } from './workload
 export async function runScenario<S extends ScenarioName>(scenario: S, flags: ScenarioFlags[S]): Promise<void> {
   const { cluster, config } = clusterFromFlags(flags);
   // The inspector watches the actors of this thread: with it, runs stay here, one after another.
-  const pool = experimentPool(flags.inspect ? 1 : defaultJobs(flags), flags.strategy.length);
+  const pool = experimentPool(extraThreads(flags.inspect ? 1 : defaultJobs(flags), flags.strategy.length));
   let workload;
   try {
     workload = await buildWorkload(scenario, flags);

@@ -187,6 +187,8 @@ const BUILDERS: { readonly [S in ScenarioName]: Builder<S> } = {
   },
 };
 
+export const SCENARIO_NAMES = Object.keys(BUILDERS) as readonly ScenarioName[];
+
 /** The workload of `scenario` for these flags; `threads` caps the model's ONNX Runtime threads. */
 export function buildWorkload<S extends ScenarioName>(scenario: S, flags: ScenarioFlags[S], threads?: number): Promise<Workload> {
   return (BUILDERS[scenario] as Builder<S>)(flags, threads);

@@ -92,6 +92,12 @@ function watchConservation(bus: MessageBus, failures: unknown[]): void {
   });
 }
 
+/** Clock steps between two yields of a synchronous run (~10–50 ms of host time). */
+const STEPS_BETWEEN_YIELDS = 1024;
+
+/** Resolves after the host's pending I/O and timers had their turn. */
+const yieldToHost = (): Promise<void> => new Promise((resolve) => (globalThis.setImmediate ?? globalThis.setTimeout)(resolve));
+
 /** Builds a cluster of a router and `workers` workers on one clock. */
 export function createCluster(given: ClusterOptions = {}): Cluster {
   const options = validateClusterOptions(given);
@@ -236,11 +242,16 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
       const until = runOptions.until ?? Infinity;
       if (clock instanceof VirtualClock) {
         // The clock jumps from instant to instant; a model computing tokens holds it where it is.
+        let steps = 0;
         while (failures.length === 0) {
           if (pendingWork.size > 0) {
             await pendingWork.idle();
             continue;
           }
+          // With synchronous tokens the loop never waits: let the process breathe now and then (a
+          // progress bar redraws, other threads' messages are heard). Counted in steps, not host
+          // time, and nothing of the cluster runs meanwhile, so the run is the same.
+          if (++steps % STEPS_BETWEEN_YIELDS === 0) await yieldToHost();
           const next = clock.nextDue();
           if (next === undefined) break;
           if (next > until) {

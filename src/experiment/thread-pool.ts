@@ -23,3 +23,32 @@ export function createThreadPool<Task, Result>(worker: URL, threads: number, res
     destroy: () => pool.destroy(),
   };
 }
+
+/**
+ * Runs `items` on `lanes` (this thread's runner and a pool's, say), each lane taking the next item
+ * as soon as it is free; `onResult` hears each result as it ends. Resolves with the results in the
+ * items' order; the first failure rejects, and no lane takes a new item after it.
+ */
+export async function runOnLanes<Item, Result>(
+  items: readonly Item[],
+  lanes: readonly ((item: Item) => Promise<Result>)[],
+  onResult?: (result: Result, index: number) => void | Promise<void>,
+): Promise<Result[]> {
+  const results = new Array<Result>(items.length);
+  let next = 0;
+  let failed = false;
+  const lane = async (run: (item: Item) => Promise<Result>): Promise<void> => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await run(items[index]!);
+        await onResult?.(results[index]!, index);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(lanes.map(lane));
+  return results;
+}

@@ -25,6 +25,8 @@ export interface ProgressOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Host time in ms, for the rate; performance.now by default. */
   readonly now?: () => number;
+  /** What is counted: requests (by default, with the virtual time and the rate) or another unit such as configurations. */
+  readonly unit?: string;
 }
 
 export interface ProgressExtra {
@@ -57,7 +59,10 @@ export function createProgress(options: ProgressOptions): Progress {
   const started = now();
   const bar = new SingleBar({
     stream: options.stream ?? process.stderr,
-    format: `${options.label} [{bar}] {value}/{total} requests | sim {sim} | {rate} req/s | eta {eta_formatted}`,
+    format:
+      options.unit === undefined || options.unit === 'requests'
+        ? `${options.label} [{bar}] {value}/{total} requests | sim {sim} | {rate} req/s | eta {eta_formatted}`
+        : `${options.label} [{bar}] {value}/{total} ${options.unit} | eta {eta_formatted}`,
     barCompleteChar: '█',
     barIncompleteChar: '░',
     barsize: 30,
