@@ -14,16 +14,14 @@ import {
   MetricsRecorder,
   NoWorkerAliveError,
   createCluster,
-  gpt2Tokenizer,
-  openLoop,
-  sharedPrefixWorkload,
   summarize,
   type Message,
   type RunSummary,
   type Strategy,
   type StrategyName,
-  type WorkloadRequest,
 } from 'stateful-cache-router';
+import { gpt2Tokenizer } from 'stateful-cache-router/model';
+import { openLoop, sharedPrefixWorkload, type WorkloadRequest } from 'stateful-cache-router/workload';
 
 /** The longest cached prefix among workers with at most `factor` × the mean requests in flight. */
 export function boundedPrefix(factor = 2): Strategy {

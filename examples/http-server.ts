@@ -22,13 +22,13 @@ import { pathToFileURL } from 'node:url';
 import {
   InvalidRequestError,
   createCluster,
-  loadTokenSource,
   type Cluster,
   type Message,
   type RequestId,
   type RoutingDecision,
   type TokenSource,
 } from 'stateful-cache-router';
+import { loadTokenSource } from 'stateful-cache-router/model';
 
 /** The body of POST /generate. */
 export interface GenerateRequest {

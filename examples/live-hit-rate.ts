@@ -13,14 +13,9 @@
 
 import { pathToFileURL } from 'node:url';
 import { bufferCount, filter, lastValueFrom, scan, tap } from 'rxjs';
-import {
-  chatSessions,
-  createCluster,
-  gpt2Tokenizer,
-  type Message,
-  type RequestAdmitted,
-  type StrategyName,
-} from 'stateful-cache-router';
+import { createCluster, type Message, type RequestAdmitted, type StrategyName } from 'stateful-cache-router';
+import { gpt2Tokenizer } from 'stateful-cache-router/model';
+import { chatSessions } from 'stateful-cache-router/workload';
 
 /** Running totals of one worker's admissions. */
 export interface WorkerHits {

@@ -1,4 +1,6 @@
-// The public API of stateful-cache-router, and nothing else.
+// The public API of stateful-cache-router's core: the cluster, its cache, clock, messages,
+// routing and metrics. Nothing here loads a model, a plotting library or a command-line library:
+// those are the subpaths' (stateful-cache-router/model, /workload, /report, /experiment).
 
 export { BlockPool } from './cache/block-pool.ts';
 export type { Allocation, BlockPoolOptions, PoolStats, PoolUsage, SequenceId } from './cache/block-pool.ts';
@@ -72,20 +74,6 @@ export { PrefixIndex } from './routing/prefix-index.ts';
 export { NoWorkerAliveError, UnknownStrategyError, InvalidChoiceError, RoutingError } from './routing/errors.ts';
 export type { RouteRequest, RoutingChoice, RoutingContext, Strategy, WorkerLoad } from './routing/types.ts';
 
-// Tokens.
-export { createDummyTokenSource } from './model/dummy.ts';
-export type { DummyTokenOptions } from './model/dummy.ts';
-export type { SequenceTokens, TokenSource } from './model/token-source.ts';
-export { loadTokenSource, BUILTIN_MODELS, DEFAULT_MODEL } from './model/load-token-source.ts';
-export type { LoadTokenSourceOptions } from './model/load-token-source.ts';
-export { createTransformersSource } from './model/transformers-source.ts';
-export type { ModelTokenSource, TransformersSourceOptions } from './model/transformers-source.ts';
-export { createTinySource } from './model/tiny-source.ts';
-export { ensureTinyModel } from './model/tiny-gpt2/cache.ts';
-export { withTokenizer, gpt2Tokenizer } from './model/with-tokenizer.ts';
-export { memoizeTokens } from './model/memo-source.ts';
-export { ModelError, ModelLoadError, TokenBatchError } from './model/errors.ts';
-
 // Metrics.
 export { MetricsRecorder } from './metrics/recorder.ts';
 export type { Accounting, MetricsRecorderOptions } from './metrics/recorder.ts';
@@ -94,25 +82,7 @@ export type { RunSummary } from './metrics/summary.ts';
 export { roundSummary } from './metrics/round.ts';
 export type { RequestRecord } from './metrics/request-record.ts';
 
-// Workloads.
-export { createPrng } from './workload/prng.ts';
-export type { WorkloadRequest } from './workload/request.ts';
-export { ragWorkload, extendedSystemPrompt } from './workload/rag.ts';
-export type { RagOptions } from './workload/rag.ts';
-export { chatSessions } from './workload/chat.ts';
-export type { ChatOptions } from './workload/chat.ts';
-export { sharedPrefixWorkload } from './workload/shared-prefix.ts';
-export type { SharedPrefixOptions } from './workload/shared-prefix.ts';
-export { readMooncakeTrace, parseMooncakeTrace } from './workload/mooncake.ts';
-export type { MooncakeOptions, MooncakeTrace } from './workload/mooncake.ts';
-export { TraceError } from './workload/trace-errors.ts';
-export { openLoop, closedLoop, DriverError } from './workload/driver.ts';
-export type { SubmitTarget, WorkloadDriver, FinishOutcome } from './workload/driver.ts';
-
-// Reports.
-export { buildResults, writeResults, serializeResults } from './report/results.ts';
-export type { Results, ResultsInput } from './report/results.ts';
-export { requestsJsonl, writeRequestsJsonl } from './report/requests-jsonl.ts';
-export { writePlots, PLOT_NAMES } from './report/plots.ts';
-export { formatTable } from './report/table.ts';
-export { createProgress } from './report/progress.ts';
+// Tokens without a model (the subpath /model has the models).
+export { createDummyTokenSource } from './model/dummy.ts';
+export type { DummyTokenOptions } from './model/dummy.ts';
+export type { SequenceTokens, TokenSource } from './model/token-source.ts';

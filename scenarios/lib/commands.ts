@@ -57,7 +57,8 @@ export function scenarioCommandOf(scenario: ScenarioName): Command {
   return COMMANDS[scenario]();
 }
 
-function flagsOf<S extends ScenarioName>(scenario: S, command: Command): ScenarioFlags[S] {
+/** The flags a command of `scenario` parsed: its options, and its positional arguments by name. */
+export function flagsOf<S extends ScenarioName>(scenario: S, command: Command): ScenarioFlags[S] {
   const positional = Object.fromEntries(SCENARIO_ARGUMENTS[scenario].map((name, i) => [name, command.args[i]]));
   return { ...command.opts(), ...positional } as ScenarioFlags[S];
 }

@@ -44,8 +44,11 @@ export type ExperimentPool = ThreadPool<StrategyTask | PlotTask, ThreadRun | rea
  * the workload is built. This thread runs its share too: with `--jobs N`, N − 1 threads and this.
  */
 export function experimentPool(threads: number): ExperimentPool | null {
-  return threads >= 1 ? createThreadPool(new URL('./experiment-worker-entry.mjs', import.meta.url), threads, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }) : null;
+  return threads >= 1 ? createThreadPool(WORKER, threads, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }) : null;
 }
+
+/** The threads' module: built, the worker itself; under tsx, an entry that registers tsx first. */
+const WORKER = import.meta.url.endsWith('.ts') ? new URL('./experiment-worker-entry.mjs', import.meta.url) : new URL('./experiment-worker.js', import.meta.url);
 
 /** The threads `jobs` asks for besides this one, for `tasks` tasks. */
 export const extraThreads = (jobs: number, tasks: number): number => Math.min(jobs, tasks) - 1;

@@ -4,7 +4,8 @@
 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MetricsRecorder, createCluster, gpt2Tokenizer, loadTokenSource, summarize, type Message } from 'stateful-cache-router';
+import { MetricsRecorder, createCluster, summarize, type Message } from 'stateful-cache-router';
+import { gpt2Tokenizer, loadTokenSource } from 'stateful-cache-router/model';
 import { boundedPrefix, main as customStrategy, runWith, workload } from '../../examples/custom-strategy.ts';
 import { createGenerateServer, createGenerator, main as httpServer } from '../../examples/http-server.ts';
 import { main as liveHitRate } from '../../examples/live-hit-rate.ts';

@@ -6,12 +6,12 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../package-root.ts';
 import { writeTinyModel } from './build.ts';
 import { paramsHash, resolveTinyParams, type TinyGpt2Params } from './params.ts';
 
-/** The project root, found from this file's place in it (src/model/tiny-gpt2/). */
-export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The project root (the package's folder, from source or built). */
+export const PROJECT_ROOT = packageRoot();
 /** The project's cache folder (git-ignored). */
 export const DEFAULT_CACHE_DIR = join(PROJECT_ROOT, '.cache');
 /** Where built models go unless a caller says otherwise. */

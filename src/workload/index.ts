@@ -1,0 +1,17 @@
+// stateful-cache-router/workload: request sources (RAG, multi-turn chat, shared system prompts,
+// Mooncake traces), the drivers that submit them to a cluster, and the seeded PRNG they share.
+
+export { createPrng } from './prng.ts';
+export type { WorkloadRequest } from './request.ts';
+export { ragWorkload, extendedSystemPrompt } from './rag.ts';
+export type { RagOptions } from './rag.ts';
+export { chatSessions } from './chat.ts';
+export type { ChatOptions } from './chat.ts';
+export { sharedPrefixWorkload } from './shared-prefix.ts';
+export type { SharedPrefixOptions } from './shared-prefix.ts';
+export { readMooncakeTrace, parseMooncakeTrace } from './mooncake.ts';
+export type { MooncakeOptions, MooncakeTrace } from './mooncake.ts';
+export { TraceError } from './trace-errors.ts';
+export { openLoop, closedLoop, DriverError } from './driver.ts';
+export type { SubmitTarget, WorkloadDriver, FinishOutcome } from './driver.ts';
+
