@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { BlockPool } from '../src/cache/block-pool.ts';
 import { blocksPerWorker, DEFAULT_PROFILE } from '../src/cache/capacity.ts';
 import { ChainHasher, DEFAULT_ROOT, type BlockHash } from '../src/cache/hash.ts';
-import { createPrng } from '../src/workload/prng.ts';
+import { createPrng } from '../src/prng.ts';
 import { measure, printTable } from './measure.ts';
 
 const BLOCK = 16;

@@ -7,7 +7,7 @@ import { MetricsRecorder } from '../src/metrics/recorder.ts';
 import { summarize } from '../src/metrics/summary.ts';
 import { createCacheAware } from '../src/routing/cache-aware.ts';
 import type { Strategy } from '../src/routing/types.ts';
-import { createPrng } from '../src/workload/prng.ts';
+import { createPrng } from '../src/prng.ts';
 import { printTable } from './measure.ts';
 
 export interface ClusterBenchOptions {

@@ -7,7 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { ensureTinyModel } from '../src/model/tiny-gpt2/cache.ts';
 import { createTransformersSource } from '../src/model/transformers-source.ts';
-import { createPrng } from '../src/workload/prng.ts';
+import { createPrng } from '../src/prng.ts';
 import { printTable } from './measure.ts';
 
 const PROMPT_TOKENS = 64;

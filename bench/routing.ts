@@ -11,7 +11,7 @@ import { cacheAware } from '../src/routing/cache-aware.ts';
 import { RouterView } from '../src/routing/router-view.ts';
 import type { RouteRequest } from '../src/routing/types.ts';
 import { printTable } from './measure.ts';
-import { createPrng } from '../src/workload/prng.ts';
+import { createPrng } from '../src/prng.ts';
 
 const BLOCK = 16;
 const WORKERS = 8;

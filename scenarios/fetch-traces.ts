@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
 import { runMain } from './lib/run.ts';
+import { SimulatorError } from '../src/errors.ts';
 
 const REPOSITORY = 'https://github.com/kvcache-ai/Mooncake';
 const COMMIT = '3b5a594133958449a1feaf1c9e0fc1b553e34a28';
@@ -20,7 +21,7 @@ const TRACES = {
 } as const;
 
 /** A trace that could not be fetched or did not match its checksum. */
-class FetchTraceError extends Error {
+class FetchTraceError extends SimulatorError {
   override readonly name = 'FetchTraceError';
 }
 

@@ -20,6 +20,7 @@ export {
 export type { CapacityProfile } from './cache/capacity.ts';
 export {
   CacheError,
+  CacheOptionError,
   DoubleReleaseError,
   DuplicateSequenceError,
   InvariantError,
@@ -30,6 +31,9 @@ export { ChainHasher, DEFAULT_BLOCK_SIZE, DEFAULT_ROOT, InvalidTokenError, isBlo
 export type { BlockHash, ChainHasherOptions, ExtraKeys } from './cache/hash.ts';
 export type { KvCacheEvent, KvCleared, KvRemoved, KvStored } from './cache/kv-events.ts';
 
+// The root of every error meant for the user.
+export { SimulatorError } from './errors.ts';
+
 // The running system.
 export { createCluster } from './actors/cluster.ts';
 export type { Cluster, ClusterSnapshot, RunOptions, WorkerSnapshot } from './actors/cluster.ts';
@@ -39,11 +43,12 @@ export { InvalidRequestError } from './actors/request-input.ts';
 export type { RequestInput } from './actors/request-input.ts';
 export { MessageBus, DeliveryDelayError } from './actors/bus.ts';
 export type { DeliveryDelays } from './actors/bus.ts';
-export { VirtualClock, InvalidDelayError, RunawayTimersError, TimeReversalError } from './actors/virtual-clock.ts';
+export { VirtualClock, ClockOptionError, InvalidDelayError, RunawayTimersError, TimeReversalError } from './actors/virtual-clock.ts';
 export type { Clock, TimerId } from './actors/virtual-clock.ts';
 export { RealtimeClock } from './actors/realtime-clock.ts';
 
-// Messages and timing.
+// Messages, timing and the seeded PRNG.
+export { createPrng } from './prng.ts';
 export type * from './messages.ts';
 export { tokenAt } from './messages.ts';
 export {

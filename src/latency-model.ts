@@ -17,6 +17,7 @@
 // floating point and a segment timed in one go ends exactly where its steps taken one by one do.
 
 import { bytesPerBlock, type CapacityProfile } from './cache/capacity.ts';
+import { SimulatorError } from './errors.ts';
 
 /** What a step does, as a latency model sees it. */
 export interface Step {
@@ -54,7 +55,7 @@ export interface LatencyModel {
 }
 
 /** Thrown for a latency parameter that is out of range; the message names it. */
-export class LatencyModelError extends RangeError {
+export class LatencyModelError extends SimulatorError {
   override readonly name = 'LatencyModelError';
 }
 

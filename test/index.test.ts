@@ -43,6 +43,16 @@ describe('the public API (src/index.ts and the subpaths)', () => {
     ];
     for (const [entry, names] of entries) for (const name of names) expect(typeof entry[name], name).toBe('function');
     expect(typeof report.buildResults).toBe('function');
+  });
+
+  it('derives every exported error from SimulatorError, so a caller tells them from bugs', () => {
+    const errors = [api, model, workload, report, experiment].flatMap((entry) =>
+      Object.entries(entry as Record<string, unknown>).filter(([name, value]) => name.endsWith('Error') && typeof value === 'function'),
+    );
+    expect(errors.length).toBeGreaterThan(25);
+    for (const [name, value] of errors) {
+      expect((value as { prototype: object }).prototype instanceof api.SimulatorError || value === api.SimulatorError, name).toBe(true);
+    }
     expect(typeof experiment.runStrategy).toBe('function');
   });
 });

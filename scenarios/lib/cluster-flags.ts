@@ -2,7 +2,7 @@
 // the main process and the worker threads of `--jobs`, so that every run gets the same cluster.
 
 import type { ClusterOptions } from '../../src/actors/cluster-options.ts';
-import { parseWorkerFault } from '../../src/actors/faults.ts';
+import { parseWorkerFault } from './fault-flags.ts';
 import { batchLimits } from '../../src/batch-limits.ts';
 import { blocksPerWorker, getProfile } from '../../src/cache/capacity.ts';
 import { resolveLatency } from '../../src/latency-model.ts';

@@ -5,6 +5,7 @@
 import { Argument, Command, CommanderError } from 'commander';
 import { decimal, integer, scenarioCommand } from './options.ts';
 import type { ScenarioFlags, ScenarioName } from './workloads.ts';
+import { SimulatorError } from '../../src/errors.ts';
 
 const COMMANDS: { readonly [S in ScenarioName]: () => Command } = {
   rag: () =>
@@ -86,6 +87,6 @@ export function parseFlags<S extends ScenarioName>(scenario: S, argv: readonly s
 }
 
 /** A flag commander refused; the message is commander's on one line (with its "Did you mean" hint), without "error: ". */
-export class FlagError extends Error {
+export class FlagError extends SimulatorError {
   override readonly name = 'FlagError';
 }

@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { MAKE_TRACE_DEFAULTS, makeMooncakeTrace, traceJsonl } from '../../src/workload/make-trace.ts';
 import { decimal, integer } from './options.ts';
+import { SimulatorError } from '../../src/errors.ts';
 
 export interface MakeTraceFlags {
   readonly out: string;
@@ -48,6 +49,6 @@ export async function makeTrace(flags: MakeTraceFlags): Promise<string> {
 }
 
 /** The trace file could not be written. */
-export class TraceWriteError extends Error {
+export class TraceWriteError extends SimulatorError {
   override readonly name = 'TraceWriteError';
 }

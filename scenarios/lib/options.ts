@@ -3,7 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { parseDuration } from '../../src/actors/faults.ts';
+import { parseDuration } from './fault-flags.ts';
 import { CAPACITY_PROFILES, DEFAULT_PROFILE, blocksPerWorker } from '../../src/cache/capacity.ts';
 import { LATENCY_MODEL_NAMES, type LatencyModelName } from '../../src/latency-model.ts';
 import { BASIC_STRATEGY_NAMES, PEER_STRATEGY_NAMES, STRATEGY_NAMES, type StrategyName } from '../../src/routing/strategies.ts';

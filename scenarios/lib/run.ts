@@ -2,8 +2,7 @@
 // turn known errors into one line and a non-zero exit.
 
 import { resolve } from 'node:path';
-import { ClusterConfigError } from '../../src/actors/cluster-options.ts';
-import { ModelError } from '../../src/model/errors.ts';
+import { SimulatorError } from '../../src/errors.ts';
 import { memoizeTokens } from '../../src/model/memo-source.ts';
 import type { InspectionEvent, Observer } from 'xstate';
 import { clusterFromFlags } from './cluster-flags.ts';
@@ -70,12 +69,12 @@ async function startInspector(port: number, speed: number): Promise<{ inspect: O
   };
 }
 
-/** Runs `main`, printing known errors as one line (no stack) and exiting with 1. */
+/** Runs `main`, printing the simulator's own errors as one line (no stack; anything else is a bug and keeps its stack) and exiting with 1. */
 export function runMain(main: () => Promise<void>): void {
   main().then(
     () => process.exit(0),
     (error: unknown) => {
-      const known = error instanceof ModelError || error instanceof ClusterConfigError || (error instanceof Error && /Error$/.test(error.name) && error.name !== 'Error' && error.name !== 'TypeError');
+      const known = error instanceof SimulatorError;
       console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
       if (!known && error instanceof Error && error.stack !== undefined) console.error(error.stack);
       process.exit(1);

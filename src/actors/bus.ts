@@ -8,6 +8,7 @@
 import { Subject, type Observable } from 'rxjs';
 import type { Message, MessageType } from '../messages.ts';
 import type { KvFaults } from './faults.ts';
+import { SimulatorError } from '../errors.ts';
 
 /** Delivery delay in ms per message type; absent types are delivered at once. */
 export type DeliveryDelays = Partial<Record<MessageType, number>>;
@@ -19,7 +20,7 @@ export interface BusClock {
 }
 
 /** Thrown for a delivery delay that is not a finite number ≥ 0, naming the message type. */
-export class DeliveryDelayError extends RangeError {
+export class DeliveryDelayError extends SimulatorError {
   override readonly name = 'DeliveryDelayError';
 }
 

@@ -11,6 +11,7 @@ import type { KvFaults, WorkerFaultSpec } from './faults.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../routing/strategies.ts';
 import type { Strategy } from '../routing/types.ts';
 import type { InspectionEvent, Observer } from 'xstate';
+import { SimulatorError } from '../errors.ts';
 
 export interface ClusterOptions {
   /** Number of workers; 4 by default. */
@@ -66,7 +67,7 @@ export interface ClusterOptions {
 }
 
 /** Invalid cluster options; the message lists every bad field. */
-export class ClusterConfigError extends Error {
+export class ClusterConfigError extends SimulatorError {
   override readonly name = 'ClusterConfigError';
   constructor(readonly problems: readonly string[]) {
     super(`invalid cluster options:\n  - ${problems.join('\n  - ')}`);

@@ -21,9 +21,9 @@ import type { WorkerLoad } from '../routing/types.ts';
 import { MessageBus } from './bus.ts';
 import { PendingWorkCounter } from './pending-work.ts';
 import type { WorkerFaultSpec } from './faults.ts';
-import { createPrng } from '../workload/prng.ts';
+import { createPrng } from '../prng.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
-import { validateClusterOptions, type ClusterOptions } from './cluster-options.ts';
+import { ClusterConfigError, validateClusterOptions, type ClusterOptions } from './cluster-options.ts';
 import { RealtimeClock } from './realtime-clock.ts';
 import { InvalidRequestError, validateRequest, type RequestInput } from './request-input.ts';
 import { lazyModel } from './lazy-model.ts';
@@ -183,7 +183,7 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
   }
   const inject = (fault: WorkerFaultSpec): void => {
     const worker = workers[fault.worker];
-    if (worker === undefined) throw new RangeError(`fault for worker ${fault.worker}: workers are 0..${workerCount - 1}`);
+    if (worker === undefined) throw new ClusterConfigError([`faults: worker ${fault.worker} does not exist; workers are 0..${workerCount - 1}`]);
     const event: WorkerFault =
       fault.kind === 'kill'
         ? { type: 'WORKER.KILL', reason: `killed at ${fault.at} ms` }
@@ -214,12 +214,12 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
         do id = `r${nextId++}`;
         while (ids.has(id)); // never an id the app chose itself
       }
-      if (ids.has(id)) throw new RangeError(`request id '${id}' was already submitted; ids must be unique`);
+      if (ids.has(id)) throw new InvalidRequestError(`request id '${id}' was already submitted; ids must be unique`);
       const t = now(); // read once: a real-time clock moves between two reads
       const at = when ?? t;
-      if (!Number.isFinite(at)) throw new RangeError(`cannot submit request '${id}' at ${at} ms: the time must be a finite number of ms`);
+      if (!Number.isFinite(at)) throw new InvalidRequestError(`cannot submit request '${id}' at ${at} ms: the time must be a finite number of ms`);
       if (at < t) {
-        throw new RangeError(`cannot submit request '${id}' at ${at} ms: the clock shows ${t} ms, and time never runs backwards`);
+        throw new InvalidRequestError(`cannot submit request '${id}' at ${at} ms: the clock shows ${t} ms, and time never runs backwards`);
       }
       const text = typeof input.prompt === 'string' ? input.prompt : undefined;
       if (text === '') throw new InvalidRequestError(`request '${id}': prompt: expected non-empty text or token ids`);

@@ -5,7 +5,7 @@
 // time. One real `setTimeout` is armed for the earliest timer; it is re-armed when an earlier timer
 // arrives or when it wakes early. The only file under src/ that reads the host clock.
 
-import { InvalidDelayError, VirtualClock, type Clock, type TimerId } from './virtual-clock.ts';
+import { ClockOptionError, InvalidDelayError, VirtualClock, type Clock, type TimerId } from './virtual-clock.ts';
 
 export type { TimerId } from './virtual-clock.ts';
 
@@ -39,7 +39,7 @@ export class RealtimeClock implements Clock {
   constructor(options: RealtimeClockOptions = {}) {
     const speed = options.speed ?? 1;
     if (!Number.isFinite(speed) || speed <= 0) {
-      throw new RangeError(`invalid speed ${String(speed)}: give virtual ms per wall ms, a finite number > 0`);
+      throw new ClockOptionError(`invalid speed ${String(speed)}: give virtual ms per wall ms, a finite number > 0`);
     }
     this.speed = speed;
     this.start = options.start ?? 0;

@@ -1,6 +1,7 @@
 // A request as an app submits it, checked before it enters the cluster.
 
 import type { RequestSpec } from '../messages.ts';
+import { SimulatorError } from '../errors.ts';
 
 export interface RequestInput {
   /** Unique id; generated ('r1', 'r2', …) when absent. */
@@ -15,7 +16,7 @@ export interface RequestInput {
 }
 
 /** A submitted request that cannot be served as given; the message names the field. */
-export class InvalidRequestError extends RangeError {
+export class InvalidRequestError extends SimulatorError {
   override readonly name = 'InvalidRequestError';
 }
 

@@ -11,6 +11,7 @@
 // timer on each step, and fires a timer late when the loop jumps past its deadline.
 
 import type { ActorOptions, AnyActorLogic } from 'xstate';
+import { SimulatorError } from '../errors.ts';
 
 /** XState's `Clock` (`setTimeout`, `clearTimeout`), which xstate uses but does not export by name. */
 export type Clock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
@@ -31,7 +32,7 @@ export interface RunOptions {
 }
 
 /** A delay that is negative, infinite, NaN or not a number: XState would fire it never or at once. */
-export class InvalidDelayError extends RangeError {
+export class InvalidDelayError extends SimulatorError {
   override readonly name = 'InvalidDelayError';
   constructor(readonly delay: unknown) {
     super(`invalid timer delay ${String(delay)} ms: a delay must be a finite number ≥ 0; check the machine's delays`);
@@ -39,7 +40,7 @@ export class InvalidDelayError extends RangeError {
 }
 
 /** A request to move the clock to an earlier time than it shows. */
-export class TimeReversalError extends RangeError {
+export class TimeReversalError extends SimulatorError {
   override readonly name = 'TimeReversalError';
   constructor(readonly target: number, readonly now: number) {
     super(`cannot move the clock to ${target} ms: it is already at ${now} ms, and virtual time never runs backwards`);
@@ -47,7 +48,12 @@ export class TimeReversalError extends RangeError {
 }
 
 /** `runUntilIdle` fired its `maxSteps` timers and more were due: most likely a zero-delay loop. */
-export class RunawayTimersError extends Error {
+/** A clock option or argument that is not a finite time (start, until, maxSteps, speed). */
+export class ClockOptionError extends SimulatorError {
+  override readonly name = 'ClockOptionError';
+}
+
+export class RunawayTimersError extends SimulatorError {
   override readonly name = 'RunawayTimersError';
   constructor(readonly maxSteps: number, readonly now: number) {
     super(
@@ -87,7 +93,7 @@ export class VirtualClock implements Clock {
 
   constructor(options: VirtualClockOptions = {}) {
     const start = options.start ?? 0;
-    if (!Number.isFinite(start)) throw new RangeError(`invalid start time ${String(start)} ms: must be a finite number`);
+    if (!Number.isFinite(start)) throw new ClockOptionError(`invalid start time ${String(start)} ms: must be a finite number`);
     this.time = start;
   }
 
@@ -163,9 +169,9 @@ export class VirtualClock implements Clock {
     this.assertNotFiring('runUntilIdle');
     const until = options.until ?? Infinity;
     const maxSteps = options.maxSteps ?? Infinity;
-    if (Number.isNaN(until)) throw new RangeError('invalid until NaN: give a virtual time in ms');
+    if (Number.isNaN(until)) throw new ClockOptionError('invalid until NaN: give a virtual time in ms');
     if (until < this.time) throw new TimeReversalError(until, this.time);
-    if (!(maxSteps >= 0)) throw new RangeError(`invalid maxSteps ${String(maxSteps)}: must be ≥ 0`);
+    if (!(maxSteps >= 0)) throw new ClockOptionError(`invalid maxSteps ${String(maxSteps)}: must be ≥ 0`);
     let fired = 0;
     this.firing = true;
     try {

@@ -9,6 +9,7 @@
 //   - every cached hash maps to exactly one block, and that block holds it.
 
 import {
+  CacheOptionError,
   DoubleReleaseError,
   DuplicateSequenceError,
   InvariantError,
@@ -102,11 +103,11 @@ export class BlockPool {
   constructor(options: BlockPoolOptions) {
     const { capacity } = options;
     if (capacity !== 'unbounded' && (!Number.isInteger(capacity) || capacity < 1)) {
-      throw new RangeError(`capacity is ${capacity}; it must be a positive integer or 'unbounded'`);
+      throw new CacheOptionError(`capacity is ${capacity}; it must be a positive integer or 'unbounded'`);
     }
     const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     if (!Number.isInteger(blockSize) || blockSize < 1) {
-      throw new RangeError(`blockSize is ${blockSize}; it must be a positive integer`);
+      throw new CacheOptionError(`blockSize is ${blockSize}; it must be a positive integer`);
     }
     this.capacity = capacity;
     this.blockSize = blockSize;
@@ -196,7 +197,7 @@ export class BlockPool {
   extend(sequence: SequenceId, numTokens: number, hashes: readonly BlockHash[]): boolean {
     const seq = this.get(sequence, 'extend');
     if (numTokens < seq.numTokens) {
-      throw new RangeError(`sequence ${String(sequence)} has ${seq.numTokens} tokens; it cannot shrink to ${numTokens}`);
+      throw new CacheOptionError(`sequence ${String(sequence)} has ${seq.numTokens} tokens; it cannot shrink to ${numTokens}`);
     }
     const needed = this.blocksFor(sequence, numTokens, hashes.length);
     const grow = needed - seq.blocks.length;
@@ -307,11 +308,11 @@ export class BlockPool {
   /** Blocks needed for `numTokens` tokens, after checking the arguments and the capacity. */
   private blocksFor(sequence: SequenceId, numTokens: number, hashCount: number): number {
     if (!Number.isInteger(numTokens) || numTokens < 1) {
-      throw new RangeError(`sequence ${String(sequence)}: numTokens is ${numTokens}; it must be a positive integer`);
+      throw new CacheOptionError(`sequence ${String(sequence)}: numTokens is ${numTokens}; it must be a positive integer`);
     }
     const needed = Math.ceil(numTokens / this.blockSize);
     if (hashCount > Math.floor(numTokens / this.blockSize)) {
-      throw new RangeError(`sequence ${String(sequence)}: ${hashCount} block hashes for ${numTokens} tokens (at most ${Math.floor(numTokens / this.blockSize)} full blocks)`);
+      throw new CacheOptionError(`sequence ${String(sequence)}: ${hashCount} block hashes for ${numTokens} tokens (at most ${Math.floor(numTokens / this.blockSize)} full blocks)`);
     }
     if (this.capacity !== 'unbounded' && needed > this.capacity) {
       throw new SequenceTooLargeError(sequence, needed, this.capacity);

@@ -1,6 +1,8 @@
 // How many KV blocks a worker has: the GPU's KV budget divided by the bytes of one block
 // (DESIGN §3.1). Profiles are plain data so that any model/GPU pairing uses the same formula.
 
+import { CacheError } from './errors.ts';
+
 export const GiB = 1024 ** 3;
 
 /** A model on a GPU: everything the block count depends on. */
@@ -32,7 +34,7 @@ export interface CapacityProfile {
 }
 
 /** Thrown when a profile leaves no memory for even one KV block, or has a nonsensical field. */
-export class CapacityProfileError extends Error {
+export class CapacityProfileError extends CacheError {
   override readonly name = 'CapacityProfileError';
 }
 
@@ -176,7 +178,7 @@ export const CAPACITY_PROFILES: readonly CapacityProfile[] = [
 export const DEFAULT_PROFILE = LLAMA2_13B_A100_40GB;
 
 /** Thrown for a profile name that is not built in; the message lists the valid ones. */
-export class UnknownProfileError extends Error {
+export class UnknownProfileError extends CacheError {
   override readonly name = 'UnknownProfileError';
   constructor(readonly requested: string) {
     super(`unknown capacity profile '${requested}'; valid: ${CAPACITY_PROFILES.map((p) => p.name).join(', ')}`);

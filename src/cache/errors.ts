@@ -2,13 +2,19 @@
 // what went wrong without a debugger.
 
 import type { SequenceId } from './block-pool.ts';
+import { SimulatorError } from '../errors.ts';
 
 /** Base class of every error thrown by src/cache. */
-export class CacheError extends Error {
+export class CacheError extends SimulatorError {
   override readonly name: string = 'CacheError';
 }
 
 /** A sequence needs more blocks than the pool has in total: it can never run on this worker. */
+/** A pool option that cannot be used (capacity, block size). */
+export class CacheOptionError extends CacheError {
+  override readonly name = 'CacheOptionError';
+}
+
 export class SequenceTooLargeError extends CacheError {
   override readonly name = 'SequenceTooLargeError';
   constructor(

@@ -7,6 +7,7 @@
 // written as little-endian uint32 so that the bytes (and the hashes) do not depend on the host.
 
 import { hash as oneShotHash, createHash } from 'node:crypto';
+import { CacheError, CacheOptionError } from './errors.ts';
 
 /** A block's chained SHA-256 digest as 64 lowercase hex characters. */
 export type BlockHash = string & { readonly __brand: 'BlockHash' };
@@ -53,7 +54,7 @@ export function isBlockHash(value: string): value is BlockHash {
 export const DEFAULT_ROOT: BlockHash = rootHashFromSeed(DEFAULT_ROOT_SEED);
 
 /** Thrown for a token id that cannot be hashed (not an integer in [0, 2^32)). */
-export class InvalidTokenError extends Error {
+export class InvalidTokenError extends CacheError {
   override readonly name = 'InvalidTokenError';
   constructor(readonly index: number, readonly value: number) {
     super(`token ${index} is ${value}; token ids must be integers in [0, 4294967295]`);
@@ -90,11 +91,11 @@ export class ChainHasher {
   constructor(options: ChainHasherOptions = {}) {
     const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     if (!Number.isInteger(blockSize) || blockSize < 1) {
-      throw new RangeError(`blockSize is ${blockSize}; it must be a positive integer`);
+      throw new CacheOptionError(`blockSize is ${blockSize}; it must be a positive integer`);
     }
     const root = options.root ?? DEFAULT_ROOT;
     if (!isBlockHash(root)) {
-      throw new RangeError(`root '${root}' is not a block hash (64 lowercase hex characters)`);
+      throw new CacheOptionError(`root '${root}' is not a block hash (64 lowercase hex characters)`);
     }
     this.blockSize = blockSize;
     this.root = root;
@@ -113,7 +114,7 @@ export class ChainHasher {
    * blocks are not rehashed. Returns how many were appended.
    */
   extend(hashes: BlockHash[], tokens: ArrayLike<number>, keys?: ExtraKeys, length = tokens.length): number {
-    if (length > tokens.length) throw new RangeError(`length ${length} exceeds the ${tokens.length} tokens given`);
+    if (length > tokens.length) throw new CacheOptionError(`length ${length} exceeds the ${tokens.length} tokens given`);
     const full = Math.floor(length / this.blockSize);
     const from = hashes.length;
     if (from >= full) return 0;

@@ -2,9 +2,10 @@
 // one-terminal-state-per-request rule. Each message names the request or the value involved.
 
 import type { RequestId } from '../messages.ts';
+import { SimulatorError } from '../errors.ts';
 
 /** Base class of every error thrown by src/metrics. */
-export class MetricsError extends Error {
+export class MetricsError extends SimulatorError {
   override readonly name: string = 'MetricsError';
 }
 

@@ -1,12 +1,13 @@
 // Rounding for printing only: summaries keep full precision, and a table or a log line rounds a
 // copy. Integers (counts, ids, bucket bounds) come out unchanged.
 
+import { MetricsOptionError } from './errors.ts';
 import type { RunSummary } from './summary.ts';
 
 /** A copy of `summary` with every number rounded to `digits` decimals (keys keep their order). */
 export function roundSummary(summary: RunSummary, digits = 3): RunSummary {
   if (!Number.isInteger(digits) || digits < 0) {
-    throw new RangeError(`digits must be an integer ≥ 0; got ${digits}`);
+    throw new MetricsOptionError(`digits must be an integer ≥ 0; got ${digits}`);
   }
   return roundDeep(summary, 10 ** digits) as RunSummary;
 }

@@ -2,6 +2,7 @@
 // (seed, request id, position), so it depends on nothing else and costs a few nanoseconds.
 
 import type { RequestId } from '../messages.ts';
+import { ModelError } from './errors.ts';
 import type { SequenceTokens, TokenSource } from './token-source.ts';
 
 export interface DummyTokenOptions {
@@ -35,9 +36,9 @@ export function createDummyTokenSource(options: DummyTokenOptions = {}): TokenSo
   const eosTokenId = options.eosTokenId ?? 50256;
   const eosProbability = options.eosProbability ?? 0;
   if (!(eosProbability >= 0 && eosProbability <= 1)) {
-    throw new RangeError(`eosProbability is ${eosProbability}; it must be in [0, 1]`);
+    throw new ModelError(`eosProbability is ${eosProbability}; it must be in [0, 1]`);
   }
-  if (!Number.isInteger(vocabSize) || vocabSize < 2) throw new RangeError(`vocabSize is ${vocabSize}; it must be an integer ≥ 2`);
+  if (!Number.isInteger(vocabSize) || vocabSize < 2) throw new ModelError(`vocabSize is ${vocabSize}; it must be an integer ≥ 2`);
   const eosThreshold = Math.floor(eosProbability * 2 ** 32);
   const idHash = new Map<RequestId, number>();
 

@@ -2,8 +2,10 @@
 // print `error.message` alone (DESIGN §3.8: a model that cannot be loaded is a clear error, never a
 // stack trace).
 
+import { SimulatorError } from '../errors.ts';
+
 /** Base class of every error thrown by src/model. */
-export class ModelError extends Error {
+export class ModelError extends SimulatorError {
   override readonly name: string = 'ModelError';
 }
 

@@ -2,9 +2,10 @@
 
 import type { RequestId, WorkerId } from '../messages.ts';
 import type { RoutingChoice } from './types.ts';
+import { SimulatorError } from '../errors.ts';
 
 /** Base class of every error thrown by src/routing. */
-export class RoutingError extends Error {
+export class RoutingError extends SimulatorError {
   override readonly name: string = 'RoutingError';
 }
 
@@ -49,6 +50,6 @@ export class DuplicateRequestError extends RoutingError {
 }
 
 /** An option of the router's view or of a strategy that is out of its range. */
-export class RoutingOptionError extends RangeError {
+export class RoutingOptionError extends RoutingError {
   override readonly name = 'RoutingOptionError';
 }

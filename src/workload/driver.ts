@@ -12,6 +12,7 @@
 
 import { checkInteger } from './option-checks.ts';
 import type { WorkloadRequest } from './request.ts';
+import { SimulatorError } from '../errors.ts';
 
 /** What a driver needs of a cluster: submit a request (now or at a later virtual time), read the clock. */
 export interface SubmitTarget {
@@ -54,7 +55,7 @@ export interface WorkloadDriver {
 }
 
 /** A driver used out of order (started twice) or with a target that renames requests. */
-export class DriverError extends Error {
+export class DriverError extends SimulatorError {
   override readonly name = 'DriverError';
 }
 

@@ -11,7 +11,7 @@
 // Tokens 0..4 determine the 64-bit value, so two different ids never share a first block. Ids
 // above 2^53 go through BigInt, never through Number, and stay exact.
 
-import { createPrng } from './prng.ts';
+import { createPrng } from '../prng.ts';
 import { fmix32 } from './seeds.ts';
 
 /** Tokens per block of the simulated cache (the mapping's unit). */

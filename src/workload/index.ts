@@ -1,7 +1,6 @@
 // stateful-cache-router/workload: request sources (RAG, multi-turn chat, shared system prompts,
-// Mooncake traces), the drivers that submit them to a cluster, and the seeded PRNG they share.
+// Mooncake traces, seeded traces) and the drivers that submit them to a cluster.
 
-export { createPrng } from './prng.ts';
 export type { WorkloadRequest } from './request.ts';
 export { ragWorkload, extendedSystemPrompt } from './rag.ts';
 export type { RagOptions } from './rag.ts';
@@ -15,3 +14,5 @@ export { TraceError } from './trace-errors.ts';
 export { openLoop, closedLoop, DriverError } from './driver.ts';
 export type { SubmitTarget, WorkloadDriver, FinishOutcome } from './driver.ts';
 
+export { makeMooncakeTrace, traceJsonl, MAKE_TRACE_DEFAULTS } from './make-trace.ts';
+export type { MakeTraceOptions, TraceLine } from './make-trace.ts';

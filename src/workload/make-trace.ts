@@ -13,7 +13,7 @@
 
 import { TRACE_BLOCK_TOKENS } from './mooncake.ts';
 import { checkInteger, checkPositive } from './option-checks.ts';
-import { createPrng } from './prng.ts';
+import { createPrng } from '../prng.ts';
 import { createZipfSampler } from './zipf.ts';
 
 export interface MakeTraceOptions {

@@ -1,8 +1,10 @@
 // Checks of workload options. A bad option is a caller mistake: it throws at once, and the
 // message names the option, the value and what would be valid.
 
+import { SimulatorError } from '../errors.ts';
+
 /** An option of a workload that cannot work as given. */
-export class WorkloadOptionError extends RangeError {
+export class WorkloadOptionError extends SimulatorError {
   override readonly name = 'WorkloadOptionError';
 }
 

@@ -2,7 +2,7 @@
 // questions, arrivals, lengths) draws from its own stream, so changing how much one part draws
 // (say, the number of requests) never changes what another part makes (the corpus).
 
-import { createPrng } from './prng.ts';
+import { createPrng } from '../prng.ts';
 
 /** Murmur3's 32-bit finalizer: a bijection on 32-bit integers that scatters nearby inputs. */
 export function fmix32(x: number): number {

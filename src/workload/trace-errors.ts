@@ -1,7 +1,9 @@
 // A trace that cannot be read as given: the message names the file, the line and the field.
 
+import { SimulatorError } from '../errors.ts';
+
 /** A malformed trace line (or an unusable trace): `<source> line <n>: <reason>`. */
-export class TraceError extends Error {
+export class TraceError extends SimulatorError {
   override readonly name = 'TraceError';
   constructor(
     /** The file (or the name given for inline text). */

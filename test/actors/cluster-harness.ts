@@ -5,7 +5,7 @@ import { createCluster, type Cluster } from '../../src/actors/cluster.ts';
 import type { ClusterOptions } from '../../src/actors/cluster-options.ts';
 import { tokenAt, type Message, type MessageOf } from '../../src/messages.ts';
 import { createDummyTokenSource } from '../../src/model/dummy.ts';
-import { createPrng } from '../../src/workload/prng.ts';
+import { createPrng } from '../../src/prng.ts';
 
 export interface Submission {
   readonly id: string;

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { BlockPool } from '../../src/cache/block-pool.ts';
+import { CacheOptionError } from '../../src/cache/errors.ts';
 import { ChainHasher, InvalidTokenError } from '../../src/cache/hash.ts';
 import { createCluster } from '../../src/actors/cluster.ts';
 import { ClusterConfigError } from '../../src/actors/cluster-options.ts';
@@ -194,8 +195,7 @@ const clusterOptionCases: BadInput[] = [
 ];
 
 // ---------------------------------------------------------------------------------------------
-// Requests at submit: InvalidRequestError names the request and the field; ids and times are
-// RangeErrors.
+// Requests at submit: InvalidRequestError names the request and the field, its id or its time.
 
 /** Submits `input` (at `at`) on a fresh one-worker cluster. */
 const submitOne = (input: RequestInput, at?: number) => () => createCluster({ workers: 1 }).submit(input, at);
@@ -282,13 +282,13 @@ const submitCases: BadInput[] = [
       cluster.submit({ id: 'same', prompt: [1], maxTokens: 1 });
       cluster.submit({ id: 'same', prompt: [2], maxTokens: 1 });
     },
-    error: RangeError,
+    error: InvalidRequestError,
     message: "request id 'same' was already submitted; ids must be unique",
   },
   {
     name: 'a submission before time 0',
     run: submitOne({ id: 'p', prompt: [1], maxTokens: 1 }, -5),
-    error: RangeError,
+    error: InvalidRequestError,
     message: "cannot submit request 'p' at -5 ms: the clock shows 0 ms, and time never runs backwards",
   },
   {
@@ -299,14 +299,14 @@ const submitCases: BadInput[] = [
       await cluster.run({ until: 100 });
       cluster.submit({ id: 'late', prompt: prompt(20), maxTokens: 2 }, 50);
     },
-    error: RangeError,
+    error: InvalidRequestError,
     message: "cannot submit request 'late' at 50 ms: the clock shows 100 ms, and time never runs backwards",
   },
   {
     // Rejected, and the request named; the wording blames time running backwards (see the report).
     name: 'a submission at NaN ms',
     run: submitOne({ id: 'when', prompt: [1], maxTokens: 1 }, Number.NaN),
-    error: RangeError,
+    error: InvalidRequestError,
     message: "cannot submit request 'when' at NaN ms: the time must be a finite number of ms",
   },
 ];
@@ -490,20 +490,20 @@ const otherCases: BadInput[] = [
     (blockSize): BadInput => ({
       name: `ChainHasher blockSize ${blockSize}`,
       run: () => new ChainHasher({ blockSize }),
-      error: RangeError,
+      error: CacheOptionError,
       message: `blockSize is ${blockSize}; it must be a positive integer`,
     }),
   ),
   {
     name: 'ChainHasher root that is too short',
     run: () => new ChainHasher({ root: 'abc' as never }),
-    error: RangeError,
+    error: CacheOptionError,
     message: "root 'abc' is not a block hash (64 lowercase hex characters)",
   },
   {
     name: 'ChainHasher root in uppercase hex',
     run: () => new ChainHasher({ root: 'A'.repeat(64) as never }),
-    error: RangeError,
+    error: CacheOptionError,
     message: `root '${'A'.repeat(64)}' is not a block hash (64 lowercase hex characters)`,
   },
   {
@@ -516,20 +516,20 @@ const otherCases: BadInput[] = [
     (capacity): BadInput => ({
       name: `BlockPool capacity ${capacity}`,
       run: () => new BlockPool({ capacity }),
-      error: RangeError,
+      error: CacheOptionError,
       message: `capacity is ${capacity}; it must be a positive integer or 'unbounded'`,
     }),
   ),
   {
     name: "BlockPool capacity 'infinite'",
     run: () => new BlockPool({ capacity: 'infinite' as never }),
-    error: RangeError,
+    error: CacheOptionError,
     message: /^capacity is '?infinite'?; it must be a positive integer or 'unbounded'$/,
   },
   {
     name: 'BlockPool blockSize 0',
     run: () => new BlockPool({ capacity: 4, blockSize: 0 }),
-    error: RangeError,
+    error: CacheOptionError,
     message: 'blockSize is 0; it must be a positive integer',
   },
 ];
@@ -729,7 +729,7 @@ describe('bad input: no partial state', () => {
       [{ id: 'a', prompt: prompt(10), maxTokens: 4 }, undefined], // duplicate
       [{ id: 'e', prompt: prompt(10), maxTokens: 4 }, -1], // in the past
     ];
-    for (const [input, at] of refused) expect(() => cluster.submit(input, at), input.id).toThrow(RangeError);
+    for (const [input, at] of refused) expect(() => cluster.submit(input, at), input.id).toThrow(InvalidRequestError);
     cluster.submit({ id: 'f', prompt: prompt(40, 2), maxTokens: 4 }, 10);
     // An id refused for its content is not taken: it can be submitted again, correctly.
     cluster.submit({ id: 'b', prompt: prompt(24, 3), maxTokens: 2 }, 20);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../src/actors/cluster.ts';
 import type { ClusterOptions } from '../../src/actors/cluster-options.ts';
-import { FaultSpecError, parseDuration, parseWorkerFault } from '../../src/actors/faults.ts';
+import { FaultSpecError, parseDuration, parseWorkerFault } from '../../scenarios/lib/fault-flags.ts';
 import type { Message } from '../../src/messages.ts';
 import { MetricsRecorder } from '../../src/metrics/recorder.ts';
 import { summarize } from '../../src/metrics/summary.ts';

@@ -3,7 +3,7 @@
 
 import type { ClusterOptions } from '../../src/actors/cluster-options.ts';
 import type { WorkerFaultSpec } from '../../src/actors/faults.ts';
-import { createPrng } from '../../src/workload/prng.ts';
+import { createPrng } from '../../src/prng.ts';
 
 export interface Soak {
   readonly options: ClusterOptions;

@@ -5,7 +5,7 @@ import type { MessageOf } from '../../src/messages.ts';
 import { createDynamo, DYNAMO_DEFAULTS } from '../../src/routing/dynamo.ts';
 import { NoWorkerAliveError, RoutingOptionError } from '../../src/routing/errors.ts';
 import type { RouteRequest } from '../../src/routing/types.ts';
-import { createPrng } from '../../src/workload/prng.ts';
+import { createPrng } from '../../src/prng.ts';
 import { chain, countingDraws, makeContext, makeRequest, makeWorkers } from './factories.ts';
 
 const dynamo = createDynamo();

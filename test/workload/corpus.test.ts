@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateCorpus, loadTextFolder } from '../../src/workload/corpus.ts';
 import { WorkloadOptionError } from '../../src/workload/option-checks.ts';
-import { createPrng } from '../../src/workload/prng.ts';
+import { createPrng } from '../../src/prng.ts';
 import { createTextGenerator, thirdPerson } from '../../src/workload/text-gen.ts';
 
 describe('generateCorpus', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { poissonArrivals } from '../../src/workload/poisson.ts';
-import { createPrng } from '../../src/workload/prng.ts';
+import { createPrng } from '../../src/prng.ts';
 
 describe('poissonArrivals', () => {
   it('starts at `start` and spaces arrivals by exponential gaps of mean 1000 / rate ms', () => {

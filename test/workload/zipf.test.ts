@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPrng } from '../../src/workload/prng.ts';
+import { createPrng } from '../../src/prng.ts';
 import { createZipfSampler } from '../../src/workload/zipf.ts';
 
 /** Draw counts per rank over `draws` draws. */

@@ -1,7 +1,7 @@
 // Seeded float32 weights of a tiny GPT-2, drawn in one fixed order from the project's PRNG, so the
 // same parameters give the same bits on every run and platform.
 
-import { createPrng } from '../../workload/prng.ts';
+import { createPrng } from '../../prng.ts';
 import { GPT2_VOCAB_SIZE, type TinyGpt2Params } from './params.ts';
 
 export interface NamedTensor {
