@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { createCluster } from '../src/actors/cluster.ts';
 import { loadTokenSource } from '../src/model/load-token-source.ts';
 import type { TokenSource } from '../src/model/token-source.ts';
-import { openLoop } from '../src/workload/driver.ts';
+import { feedDriver, openLoop } from '../src/workload/driver.ts';
 import { ragWorkload } from '../src/workload/rag.ts';
 import { printTable } from './measure.ts';
 
@@ -39,7 +39,7 @@ export async function benchRagSplit(): Promise<Record<string, number>> {
   const source = timed(model);
   const cluster = createCluster({ workers: 4, tokens: source });
   const driver = openLoop(requests);
-  cluster.events$.subscribe((m) => m.type === 'REQUEST.COMPLETED' && driver.onFinished(m.requestId, { tokens: m.tokens }));
+  cluster.events$.subscribe((m) => feedDriver(driver, m));
   driver.start(cluster);
   const t0 = performance.now();
   await cluster.run();

@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { bufferCount, filter, lastValueFrom, scan, tap } from 'rxjs';
 import { createCluster, type Message, type RequestAdmitted, type StrategyName } from 'stateful-cache-router';
 import { gpt2Tokenizer } from 'stateful-cache-router/model';
-import { chatSessions } from 'stateful-cache-router/workload';
+import { chatSessions, feedDriver } from 'stateful-cache-router/workload';
 
 /** Running totals of one worker's admissions. */
 export interface WorkerHits {
@@ -103,10 +103,7 @@ export async function main(options: LiveHitRateOptions = {}): Promise<LiveHitRat
 
   // Chat sessions are a closed loop: a session's next turn is sent a think time after its reply.
   const driver = chatSessions({ seed: 3, sessions, turns, encode: gpt2Tokenizer().encode, sessionRate: 50, outputTokens: 48 });
-  cluster.events$.subscribe((m) => {
-    if (m.type === 'REQUEST.COMPLETED') driver.onFinished(m.requestId, { tokens: m.tokens, text: m.text });
-    else if (m.type === 'REQUEST.REJECTED' || m.type === 'REQUEST.FAILED') driver.onFinished(m.requestId, { tokens: [], status: m.type === 'REQUEST.REJECTED' ? 'rejected' : 'failed' });
-  });
+  cluster.events$.subscribe((m) => feedDriver(driver, m));
   driver.start(cluster);
   await cluster.run(); // virtual time, until every session has ended
   cluster.stop(); // completes events$: the last window is counted and `final` resolves

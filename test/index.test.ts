@@ -26,7 +26,7 @@ describe('the public API (src/index.ts and the subpaths)', () => {
     const recorder = new api.MetricsRecorder();
     recorder.attach(cluster.events$);
     const driver = workload.openLoop(workload.ragWorkload({ seed: 1, requests: 20, rate: 10, encode: (t: string) => model.gpt2Tokenizer().encode(t) }));
-    cluster.events$.subscribe((m) => m.type === 'REQUEST.COMPLETED' && driver.onFinished(m.requestId, { tokens: m.tokens }));
+    cluster.events$.subscribe((m) => workload.feedDriver(driver, m));
     driver.start(cluster);
     await cluster.run();
     expect(api.summarize(recorder).requests).toMatchObject({ submitted: 20, completed: 20 });

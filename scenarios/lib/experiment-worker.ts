@@ -66,8 +66,8 @@ export function threadRun(strategy: StrategyName, run: StrategyRun, wallMs: numb
   return {
     summary: run.summary,
     ideal: run.ideal,
-    details: runDetails(run.summary, run.records),
-    jsonl: requests ? requestsJsonl([{ strategy, records: run.records }]) : '',
+    details: runDetails(run.summary, run.records, { blockSize: run.blockSize }),
+    jsonl: requests ? requestsJsonl([{ strategy, records: run.records }], { blockSize: run.blockSize }) : '',
     wallMs,
   };
 }

@@ -65,8 +65,9 @@ export async function runExperiment(experiment: Experiment): Promise<string> {
   const started = performance.now();
   const pool = experiment.pool;
   try {
-    const { runs, jsonl } = pool === null ? await runHere(experiment) : await runOnPool(experiment, pool);
+    const { runs, jsonl, blockSize } = pool === null ? await runHere(experiment) : await runOnPool(experiment, pool);
     const results = buildResults({
+      ...(blockSize === undefined ? {} : { blockSize }),
       scenario: experiment.scenario,
       seed: experiment.seed,
       config: experiment.config,
@@ -102,6 +103,8 @@ export async function runExperiment(experiment: Experiment): Promise<string> {
 interface Ran {
   readonly runs: RunInput[];
   readonly jsonl: () => string;
+  /** Tokens per block of the runs whose records came back whole (the threads' came back summarised). */
+  readonly blockSize?: number;
 }
 
 function logRun(experiment: Experiment, strategy: StrategyName, summary: StrategyRun['summary'], wallMs: number): void {
@@ -128,7 +131,8 @@ async function runHere(experiment: Experiment): Promise<Ran> {
     runs.push({ strategy, ...run, wallMs });
     logRun(experiment, strategy, run.summary, wallMs);
   }
-  return { runs, jsonl: () => requestsJsonl(runs) };
+  const blockSize = runs[0]!.blockSize;
+  return { runs, blockSize, jsonl: () => requestsJsonl(runs, { blockSize }) };
 }
 
 /** The strategies side by side, on this thread and the pool's; a bar over their requests, each strategy counted when it ends. */

@@ -6,6 +6,7 @@ import { SimulatorError } from '../../src/errors.ts';
 import { memoizeTokens } from '../../src/model/memo-source.ts';
 import type { InspectionEvent, Observer } from 'xstate';
 import { clusterFromFlags } from './cluster-flags.ts';
+import { checkOutputFolder } from './output-folder.ts';
 import { experimentPool, extraThreads, runExperiment } from './experiment.ts';
 import { defaultJobs } from './options.ts';
 import { buildWorkload, type ScenarioFlags, type ScenarioName } from './workloads.ts';
@@ -13,6 +14,8 @@ import { buildWorkload, type ScenarioFlags, type ScenarioName } from './workload
 /** Builds the scenario's workload from `flags`, runs it under every --strategy and writes the results. */
 export async function runScenario<S extends ScenarioName>(scenario: S, flags: ScenarioFlags[S]): Promise<void> {
   const { cluster, config } = clusterFromFlags(flags);
+  const out = resolve(flags.out ?? `results/${scenario}`);
+  await checkOutputFolder(out);
   // The inspector watches the actors of this thread: with it, runs stay here, one after another.
   const pool = experimentPool(extraThreads(flags.inspect ? 1 : defaultJobs(flags), flags.strategy.length));
   let workload;
@@ -38,7 +41,7 @@ export async function runScenario<S extends ScenarioName>(scenario: S, flags: Sc
       tokens: flags.strategy.length > 1 ? memoizeTokens(workload.tokens) : workload.tokens,
       driver: workload.driver,
       config: { ...workload.config, model: workload.tokens.name, ...config },
-      out: resolve(flags.out ?? `results/${scenario}`),
+      out,
       quiet: flags.quiet,
       pool,
       task: (strategy) => ({ kind: 'strategy', scenario, flags, strategy }),
@@ -71,6 +74,11 @@ async function startInspector(port: number, speed: number): Promise<{ inspect: O
 
 /** Runs `main`, printing the simulator's own errors as one line (no stack; anything else is a bug and keeps its stack) and exiting with 1. */
 export function runMain(main: () => Promise<void>): void {
+  // A closed stdout (`… | head`) ends the run quietly: nobody reads what is left.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   main().then(
     () => process.exit(0),
     (error: unknown) => {

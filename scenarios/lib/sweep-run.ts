@@ -20,6 +20,7 @@ import { formatTable, wantsColor } from '../../src/report/table.ts';
 import writeFileAtomic from 'write-file-atomic';
 import { experimentPool, extraThreads } from './experiment.ts';
 import runTask, { type StrategyTask, type ThreadRun } from './experiment-worker.ts';
+import { checkOutputFolder } from './output-folder.ts';
 import { loadSweep, type LoadedSweep } from './sweep-flags.ts';
 
 export interface SweepFlags {
@@ -48,9 +49,7 @@ export async function runSweep(file: string, flags: SweepFlags): Promise<void> {
   if (flags.emit === 'k8s') return emitK8s(sweep, flags);
   if (flags.merge) return merge(sweep, out, flags.quiet);
   const shard = flags.shard ?? shardFromEnv(process.env);
-  await mkdir(out, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new SweepError(`--out ${out}: cannot create the folder (${error.code ?? error.message})`);
-  });
+  await checkOutputFolder(out);
   const all = sweep.configurations;
   const mine = all.filter((c) => inShard(c.index, shard));
   const stored = await readStored(out, mine);

@@ -55,6 +55,8 @@ export interface Cluster {
   /** Every message of the cluster, as it happens (undelayed), each stamped with its virtual time. */
   readonly events$: Observable<Message>;
   readonly workerCount: number;
+  /** Tokens per KV block (the profile's). */
+  readonly blockSize: number;
   /** Blocks per worker ('unbounded' for an oracle cache). */
   readonly capacity: number | 'unbounded';
   /** Virtual time in ms. */
@@ -90,6 +92,18 @@ function watchConservation(bus: MessageBus, failures: unknown[]): void {
       failures.push(error);
     }
   });
+}
+
+/** A restart of a worker that is not down at that time is a mistake in the fault list: refused, naming it. */
+function checkRestarts(faults: readonly WorkerFaultSpec[]): void {
+  const down = new Set<number>();
+  for (const fault of [...faults].sort((a, b) => a.at - b.at)) {
+    if (fault.kind === 'kill') down.add(fault.worker);
+    else if (fault.kind === 'restart') {
+      if (!down.has(fault.worker)) throw new ClusterConfigError([`faults: restart of worker ${fault.worker} at ${fault.at} ms, but it is not down then (kill it earlier)`]);
+      down.delete(fault.worker);
+    }
+  }
 }
 
 /** Clock steps between two yields of a synchronous run (~10–50 ms of host time). */
@@ -190,8 +204,20 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
         : fault.kind === 'restart'
           ? { type: 'WORKER.RESTART' }
           : { type: 'WORKER.STALL', factor: fault.factor };
-    clock.defer(() => worker.send(event), Math.max(0, fault.at - now()));
+    pendingFaults++;
+    clock.defer(() => {
+      pendingFaults--;
+      worker.send(event);
+    }, Math.max(0, fault.at - now()));
   };
+  // Faults still to come, and requests submitted and not yet ended: a run whose requests have all
+  // ended stops there, rather than waiting for a fault scheduled after the workload.
+  let pendingFaults = 0;
+  let open = 0;
+  bus.messages$.subscribe((m) => {
+    if (m.type === 'REQUEST.COMPLETED' || m.type === 'REQUEST.REJECTED' || m.type === 'REQUEST.FAILED') open--;
+  });
+  checkRestarts(options.faults ?? []);
   for (const fault of options.faults ?? []) inject(fault);
   if (options.debug === true) watchConservation(bus, failures);
 
@@ -204,6 +230,7 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
   return {
     events$: bus.messages$,
     workerCount,
+    blockSize,
     capacity,
     now,
     actors: { router, workers },
@@ -227,6 +254,7 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
       // Its other fields are checked now, with a stand-in prompt.
       const checked = validateRequest({ ...input, prompt: text === undefined ? (input.prompt as readonly number[]) : [0], id });
       ids.add(id);
+      open++;
       clock.defer(() => {
         if (syncWorkers) {
           for (const engine of engines) if (engine.hasKvEventsDue()) engine.sync();
@@ -253,7 +281,7 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
           // time, and nothing of the cluster runs meanwhile, so the run is the same.
           if (++steps % STEPS_BETWEEN_YIELDS === 0) await yieldToHost();
           const next = clock.nextDue();
-          if (next === undefined) break;
+          if (next === undefined || (open === 0 && pendingFaults > 0 && clock.pending === pendingFaults)) break;
           if (next > until) {
             clock.advanceTo(until);
             break;

@@ -4,27 +4,19 @@
 
 import { createCluster } from '../actors/cluster.ts';
 import type { ClusterOptions } from '../actors/cluster-options.ts';
-import type { Message } from '../messages.ts';
 import { IdealReuse, type IdealSummary } from '../metrics/ideal-reuse.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
 import type { RequestRecord } from '../metrics/request-record.ts';
 import { summarize, type RunSummary } from '../metrics/summary.ts';
-import type { WorkloadDriver } from '../workload/driver.ts';
+import { feedDriver, type WorkloadDriver } from '../workload/driver.ts';
 
 /** What a run leaves for the report (results.ts's RunInput, less the wall time). */
 export interface StrategyRun {
   readonly summary: RunSummary;
   readonly records: readonly RequestRecord[];
   readonly ideal: IdealSummary;
-}
-
-/** Feeds an end of a request (completed, rejected, failed) to the driver; true if `message` was one. */
-function feed(driver: WorkloadDriver, message: Message): boolean {
-  if (message.type === 'REQUEST.COMPLETED') driver.onFinished(message.requestId, { tokens: message.tokens, text: message.text });
-  else if (message.type === 'REQUEST.REJECTED') driver.onFinished(message.requestId, { tokens: [], status: 'rejected' });
-  else if (message.type === 'REQUEST.FAILED') driver.onFinished(message.requestId, { tokens: [], status: 'failed' });
-  else return false;
-  return true;
+  /** Tokens per block of the run's cluster (its profile's). */
+  readonly blockSize: number;
 }
 
 /**
@@ -34,12 +26,12 @@ function feed(driver: WorkloadDriver, message: Message): boolean {
  */
 export async function runStrategy(options: ClusterOptions, driver: WorkloadDriver, onEnd?: (at: number) => void): Promise<StrategyRun> {
   const cluster = createCluster(options);
-  const recorder = new MetricsRecorder({ blockSize: 16 });
+  const recorder = new MetricsRecorder({ blockSize: cluster.blockSize });
   recorder.attach(cluster.events$);
-  const ideal = new IdealReuse(16);
+  const ideal = new IdealReuse(cluster.blockSize);
   cluster.events$.subscribe((message) => {
     ideal.observe(message);
-    if (feed(driver, message)) onEnd?.(message.at);
+    if (feedDriver(driver, message)) onEnd?.(message.at);
   });
   driver.start(cluster);
   try {
@@ -51,5 +43,5 @@ export async function runStrategy(options: ClusterOptions, driver: WorkloadDrive
   const name = typeof options.strategy === 'string' ? options.strategy : 'the strategy';
   if (pending > 0) throw new Error(`${name}: ${pending} requests neither completed, rejected nor failed when the run ended`);
   const summary = summarize(recorder, { workers: Array.from({ length: cluster.workerCount }, (_, i) => i) });
-  return { summary, records: [...recorder.records()], ideal: ideal.summary() };
+  return { summary, records: [...recorder.records()], ideal: ideal.summary(), blockSize: cluster.blockSize };
 }

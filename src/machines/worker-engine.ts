@@ -127,6 +127,8 @@ export class WorkerEngine {
   private partial: Sequence | null = null;
   /** Whether the last step was a chunk of `partial`'s prefill (a decode step comes next, if any runs). */
   private chunkedLast = false;
+  /** When the last preemption happened: a step that preempts admits nothing (vLLM's scheduler does not schedule waiting requests in a step that preempted). */
+  private preemptedAt = Number.NEGATIVE_INFINITY;
   private prefillStartedAt = -1;
   /** What the current prefill step computes, and the token budget it has left. */
   private readonly prefillShape: PrefillShape = { prefillTokens: 0, prefillBlocks: 0, sequences: 0, contextLengths: [], attendedTokens: 0, attentionPairs: 0 };
@@ -215,6 +217,7 @@ export class WorkerEngine {
   /** Whether the request of `message` would be admitted at once if it arrived now. */
   wouldAdmitAtOnce(message: RequestRouted): boolean {
     return (
+      !this.preemptedThisInstant() &&
       this.waiting.length === 0 &&
       this.partial === null &&
       this.batchSize() < this.maxRunning &&
@@ -232,9 +235,15 @@ export class WorkerEngine {
     const head = this.waiting[0];
     return (
       head !== undefined &&
+      !this.preemptedThisInstant() &&
       this.batchSize() < this.maxRunning &&
       this.pool.canAllocate(head.hashes, head.promptTokens + head.generated)
     );
+  }
+
+  /** Whether a preemption happened at this very instant while sequences still run: the next step is theirs (decode), not an admission. */
+  private preemptedThisInstant(): boolean {
+    return this.preemptedAt === this.now() && this.running.length > 0;
   }
 
   hasRunning(): boolean {
@@ -349,10 +358,14 @@ export class WorkerEngine {
     this.applySlowdown();
     this.chunkedLast = false;
     const uniformMs = this.latency.uniformDecodeMs;
-    // A chunked prefill waits for one decode step only; a table of step ends is built ahead.
-    let steps = this.partial !== null ? 1 : uniformMs === null ? Math.min(this.stepsPerSegment, TABLED_SEGMENT_STEPS) : this.stepsPerSegment;
+    // A chunked prefill waits for one decode step only, and so does a waiting request held back
+    // by a preemption at this instant; a table of step ends is built ahead.
+    let steps = this.partial !== null || (this.preemptedThisInstant() && this.waiting.length > 0) ? 1 : uniformMs === null ? Math.min(this.stepsPerSegment, TABLED_SEGMENT_STEPS) : this.stepsPerSegment;
     for (const seq of this.running) steps = Math.min(steps, seq.spec.maxTokens - seq.generated);
     steps = Math.min(steps, this.firstShortageStep(steps), this.firstHeadMatchStep());
+    // A block a running sequence fills may turn out to be one the pool holds already: the pool
+    // shares that one and hands the new one back, and the freed block can make the waiting head fit.
+    if (this.waiting.length > 0) steps = Math.min(steps, this.firstFillStep());
     if (steps < 1 || !Number.isFinite(steps)) throw new Error(`worker ${this.id}: planned a segment of ${steps} steps`);
     const start = this.now();
     const times = uniformMs === null ? tabledSteps(this.stepEnds(start, steps)) : uniformSteps(start, uniformMs);
@@ -596,6 +609,14 @@ export class WorkerEngine {
    * in a segment frees room). The segment ends there, so the head is admitted at the same step
    * boundary as step by step. A block extends the head's match only if its chain so far is the head's.
    */
+  /** The first step at which a running sequence fills a block (and may free one, see startSegment). */
+  private firstFillStep(): number {
+    const bs = this.pool.blockSize;
+    let first = Infinity;
+    for (const seq of this.running) first = Math.min(first, bs - ((seq.promptTokens + seq.generated) % bs));
+    return first;
+  }
+
   private firstHeadMatchStep(): number {
     const head = this.waiting[0];
     if (head === undefined) return Infinity;
@@ -736,6 +757,7 @@ export class WorkerEngine {
   }
 
   private preempt(seq: Sequence, at: number): void {
+    this.preemptedAt = at;
     this.flushTokens(seq);
     this.pool.release(seq.requestId);
     this.waiting.unshift(seq);

@@ -4,7 +4,7 @@
 // cache already holds (as a worker's lookup); then every block it brings is kept: its prompt at
 // routing, and every block a worker stores later (generated tokens a next turn can reuse).
 
-import type { BlockHash } from '../cache/hash.ts';
+import { DEFAULT_BLOCK_SIZE, type BlockHash } from '../cache/hash.ts';
 import type { Message, RequestId } from '../messages.ts';
 import { ratio } from './summary.ts';
 
@@ -29,7 +29,7 @@ export class IdealReuse {
   private promptBlocks = 0;
   private promptTokens = 0;
 
-  constructor(readonly blockSize = 16) {}
+  constructor(readonly blockSize = DEFAULT_BLOCK_SIZE) {}
 
   /** Counts a request at its first routing; keeps every block routed or stored. */
   observe(message: Message): void {

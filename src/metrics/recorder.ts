@@ -16,6 +16,7 @@ import { tokenAt, type Message, type RequestId, type WorkerId } from '../message
 import { AccountingError, MetricsOptionError } from './errors.ts';
 import { newRequestRecord, type MutableRequestRecord, type RequestRecord } from './request-record.ts';
 import { newWorkerCounters, type MutableWorkerCounters, type WorkerCounters } from './worker-counters.ts';
+import { DEFAULT_BLOCK_SIZE } from '../cache/hash.ts';
 
 export interface MetricsRecorderOptions {
   /** Tokens per KV block, to turn cached blocks into cached tokens; must match the workers'. 16 by default. */
@@ -50,7 +51,7 @@ export class MetricsRecorder {
   private latest = 0;
 
   constructor(options: MetricsRecorderOptions = {}) {
-    const blockSize = options.blockSize ?? 16;
+    const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     if (!Number.isInteger(blockSize) || blockSize < 1) {
       throw new MetricsOptionError(`blockSize must be a positive integer (the workers' tokens per block); got ${blockSize}`);
     }
@@ -94,11 +95,17 @@ export class MetricsRecorder {
         const { cachedBlocks, computedBlocks, promptTokens } = message;
         const w = this.worker(message.workerId);
         w.admissions++;
-        w.hitBlocks += cachedBlocks;
-        w.queriedBlocks += cachedBlocks + computedBlocks;
-        w.hitTokens += cachedBlocks * this.blockSize;
-        w.queriedTokens += promptTokens;
         const r = this.request(message.requestId, 'admitted');
+        if (r !== undefined && r.admissions > 0) {
+          w.readmissions++;
+          w.readmissionHitBlocks += cachedBlocks;
+          w.readmissionQueriedBlocks += cachedBlocks + computedBlocks;
+        } else {
+          w.hitBlocks += cachedBlocks;
+          w.queriedBlocks += cachedBlocks + computedBlocks;
+          w.hitTokens += cachedBlocks * this.blockSize;
+          w.queriedTokens += promptTokens;
+        }
         if (r === undefined) return;
         if (r.admissions++ === 0) {
           r.admittedAt = message.at;

@@ -30,14 +30,16 @@ export interface RequestCounts {
 }
 
 export interface CacheSummary {
-  /** Tokens: Σ cached blocks × block size / Σ prompt tokens, over admissions (vLLM's hits / queries). */
+  /** Tokens: Σ cached blocks × block size / Σ prompt tokens, over each request's first admission (vLLM's hits / queries). */
   readonly hitRate: number;
-  /** Blocks: Σ cached blocks / Σ (cached + computed) blocks, over admissions. */
+  /** Blocks: Σ cached blocks / Σ (cached + computed) blocks, over each request's first admission. */
   readonly blockHitRate: number;
   readonly hitTokens: number;
   readonly queriedTokens: number;
   readonly hitBlocks: number;
   readonly queriedBlocks: number;
+  /** Admissions of requests admitted before (after a preemption or a kill), apart: they mostly find their own blocks. */
+  readonly readmissions: { readonly count: number; readonly hitBlocks: number; readonly queriedBlocks: number };
 }
 
 export interface LatencySummary {
@@ -188,10 +190,14 @@ function cacheSummary(workers: readonly WorkerCounters[], blockSize: number): Ca
   let hitBlocks = 0;
   let queriedBlocks = 0;
   let queriedTokens = 0;
+  const readmissions = { count: 0, hitBlocks: 0, queriedBlocks: 0 };
   for (const w of workers) {
     hitBlocks += w.hitBlocks;
     queriedBlocks += w.queriedBlocks;
     queriedTokens += w.queriedTokens;
+    readmissions.count += w.readmissions;
+    readmissions.hitBlocks += w.readmissionHitBlocks;
+    readmissions.queriedBlocks += w.readmissionQueriedBlocks;
   }
   const hitTokens = hitBlocks * blockSize;
   return {
@@ -201,6 +207,7 @@ function cacheSummary(workers: readonly WorkerCounters[], blockSize: number): Ca
     queriedTokens,
     hitBlocks,
     queriedBlocks,
+    readmissions,
   };
 }
 

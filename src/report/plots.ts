@@ -10,7 +10,8 @@
 //   hit-vs-ttft              block hit rate against TTFT p99, a point per strategy, the ideal as a line
 // Each is written as NAME.svg and NAME.png. Same results and font → same SVG and PNG bytes.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { DEFAULT_FONT_FAMILY, resolvePlotFont, type PlotFont, type PlotFontOptions } from './fonts.ts';
@@ -85,8 +86,8 @@ export async function writePlots(dir: string, input: PlotInput, options: PlotOpt
     });
     const svgPath = join(dir, `${name}.svg`);
     const pngPath = join(dir, `${name}.png`);
-    await writeFile(svgPath, svg, 'utf8');
-    await writeFile(pngPath, png);
+    await writeFileAtomic(svgPath, svg);
+    await writeFileAtomic(pngPath, png);
     files.push(svgPath, pngPath);
   }
   return { files, font };

@@ -7,11 +7,13 @@
 // Lines are built as strings and joined once: 12,000 requests × 4 strategies is ~50,000 short
 // lines, ~10 MB, written in one call.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
 import { e2eMs, ttftMs, type RequestRecord, type RequestState } from '../metrics/request-record.ts';
 import { ReportInputError } from './errors.ts';
 import { roundNumber } from './precision.ts';
+import { DEFAULT_BLOCK_SIZE } from '../cache/hash.ts';
 
 export const REQUESTS_FILE = 'requests.jsonl';
 
@@ -74,7 +76,7 @@ export interface RequestsJsonlOptions {
 
 /** requests.jsonl as a string: one line per request per run, each ending in a newline ('' when there is none). */
 export function requestsJsonl(runs: readonly RequestsRun[], options: RequestsJsonlOptions = {}): string {
-  const blockSize = options.blockSize ?? 16;
+  const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
   if (!Number.isInteger(blockSize) || blockSize < 1) {
     throw new ReportInputError(`blockSize must be a whole number of tokens ≥ 1; got ${blockSize}`);
   }
@@ -91,7 +93,7 @@ export async function writeRequestsJsonl(dir: string, runs: readonly RequestsRun
   const text = typeof runs === 'string' ? runs : requestsJsonl(runs, options);
   await mkdir(dir, { recursive: true });
   const path = join(dir, REQUESTS_FILE);
-  await writeFile(path, text, 'utf8');
+  await writeFileAtomic(path, text);
   return path;
 }
 

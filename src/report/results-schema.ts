@@ -24,6 +24,7 @@ const run = z.strictObject({
     queriedTokens: count,
     hitBlocks: count,
     queriedBlocks: count,
+    readmissions: z.strictObject({ count, hitBlocks: count, queriedBlocks: count }),
   }),
   latency: z.strictObject({ ttft: dist, e2e: dist, queue: dist }),
   hit: status,

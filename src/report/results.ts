@@ -8,7 +8,8 @@
 //     for absolute paths).
 // `wall` holds what the host clock measured, which differs on every run.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
 import type {
   LatencySummary,
@@ -24,6 +25,7 @@ import { ReportInputError } from './errors.ts';
 import { formatJson } from './json-format.ts';
 import { roundDeep } from './precision.ts';
 import { buildTimeline, type Timeline } from './timeline.ts';
+import { DEFAULT_BLOCK_SIZE } from '../cache/hash.ts';
 
 /** Bumped when a field is renamed or removed (adding fields keeps it). */
 export const RESULTS_VERSION = 1;
@@ -151,7 +153,7 @@ export function serializeResults(results: Results): string {
 export async function writeResults(dir: string, results: Results): Promise<string> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, RESULTS_FILE);
-  await writeFile(path, serializeResults(results), 'utf8');
+  await writeFileAtomic(path, serializeResults(results)); // a failure leaves the old file or none, never half
   return path;
 }
 
@@ -185,7 +187,7 @@ export function runDetails(summary: RunSummary, records: Iterable<RequestRecord>
     latencyCdf: latencyCdf(all),
     timeline: buildTimeline(all, {
       endMs: summary.simulatedMs,
-      blockSize: options.blockSize ?? 16,
+      blockSize: options.blockSize ?? DEFAULT_BLOCK_SIZE,
       workers: summary.workers.map((w) => w.id),
       ...(options.timeline?.windows !== undefined && { windows: options.timeline.windows }),
       ...(options.timeline?.windowMs !== undefined && { windowMs: options.timeline.windowMs }),
@@ -217,6 +219,7 @@ function resultsRun(run: RunInput, input: ResultsInput, ideal: IdealSummary): Re
       queriedTokens: s.cache.queriedTokens,
       hitBlocks: s.cache.hitBlocks,
       queriedBlocks: s.cache.queriedBlocks,
+      readmissions: { count: s.cache.readmissions.count, hitBlocks: s.cache.readmissions.hitBlocks, queriedBlocks: s.cache.readmissions.queriedBlocks },
     },
     latency: { ttft: dist(s.latency.ttft), e2e: dist(s.latency.e2e), queue: dist(s.latency.queue) },
     hit: status(s.hit),

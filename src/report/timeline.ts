@@ -14,6 +14,7 @@
 import type { WorkerId } from '../messages.ts';
 import type { RequestRecord } from '../metrics/request-record.ts';
 import { ReportInputError } from './errors.ts';
+import { DEFAULT_BLOCK_SIZE } from '../cache/hash.ts';
 
 /** Windows across a run, 30 by default. */
 export const DEFAULT_WINDOWS = 30;
@@ -68,7 +69,7 @@ interface Accumulator {
 /** Hit rate and per-worker routed counts in fixed windows of virtual time. */
 export function buildTimeline(records: Iterable<RequestRecord>, options: TimelineOptions = {}): Timeline {
   const list = [...records];
-  const blockSize = options.blockSize ?? 16;
+  const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
   const endMs = options.endMs ?? latestTime(list);
   const { count, windowMs } = windowLayout(endMs, options);
   const sums: Accumulator[] = Array.from({ length: count }, () => ({

@@ -3,13 +3,14 @@
 // its bus or rxjs. Wiring, with a cluster:
 //
 //   const driver = closedLoop(requests, { concurrency: 8 });
-//   cluster.events$.subscribe((m) => { if (m.type === 'REQUEST.COMPLETED') driver.onFinished(m.requestId, { tokens: m.tokens }); ... });
+//   cluster.events$.subscribe((m) => feedDriver(driver, m));
 //   driver.start(cluster);
 //   await cluster.run();
 //
 // Modes: open loop (everything submitted at its arrival time up front), closed loop (N in flight,
 // the next submitted when one finishes), and chat sessions (chat.ts).
 
+import type { Message } from '../messages.ts';
 import { checkInteger } from './option-checks.ts';
 import type { WorkloadRequest } from './request.ts';
 import { SimulatorError } from '../errors.ts';
@@ -52,6 +53,27 @@ export interface WorkloadDriver {
   onFinished(requestId: string, outcome: FinishOutcome): void;
   /** Counts so far. */
   progress(): DriverProgress;
+}
+
+/** The end of a request a message announces (completed, rejected or failed), as a driver hears it; undefined for any other message. */
+export function requestEnd(message: Message): { readonly requestId: string; readonly outcome: FinishOutcome } | undefined {
+  switch (message.type) {
+    case 'REQUEST.COMPLETED':
+      return { requestId: message.requestId, outcome: { tokens: message.tokens, text: message.text } };
+    case 'REQUEST.REJECTED':
+      return { requestId: message.requestId, outcome: { tokens: [], status: 'rejected' } };
+    case 'REQUEST.FAILED':
+      return { requestId: message.requestId, outcome: { tokens: [], status: 'failed' } };
+    default:
+      return undefined;
+  }
+}
+
+/** Tells `driver` of the end of a request if `message` is one; true if it was. */
+export function feedDriver(driver: WorkloadDriver, message: Message): boolean {
+  const end = requestEnd(message);
+  if (end !== undefined) driver.onFinished(end.requestId, end.outcome);
+  return end !== undefined;
 }
 
 /** A driver used out of order (started twice) or with a target that renames requests. */

@@ -11,11 +11,12 @@
 // Tokens 0..4 determine the 64-bit value, so two different ids never share a first block. Ids
 // above 2^53 go through BigInt, never through Number, and stay exact.
 
+import { DEFAULT_BLOCK_SIZE } from '../cache/hash.ts';
 import { createPrng } from '../prng.ts';
 import { fmix32 } from './seeds.ts';
 
 /** Tokens per block of the simulated cache (the mapping's unit). */
-export const TOKENS_PER_BLOCK = 16;
+export const TOKENS_PER_BLOCK = DEFAULT_BLOCK_SIZE;
 /** GPT-2's vocabulary size: token ids are in [0, VOCAB_SIZE). */
 export const VOCAB_SIZE = 50257;
 

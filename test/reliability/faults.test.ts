@@ -23,6 +23,21 @@ async function runWithFaults(options: ClusterOptions, count = 150, seed = 4) {
 }
 
 describe('faults', () => {
+  it('a fault scheduled after the workload has ended does not stretch the run: it never fires', async () => {
+    const plain = await runWithFaults({ workers: 3 }, 40);
+    const late = await runWithFaults({ workers: 3, faults: [{ kind: 'kill', worker: 1, at: 100_000_000 }] }, 40);
+    expect(late.accounting).toMatchObject({ submitted: 40, completed: 40 });
+    expect(late.summary.simulatedMs).toBe(plain.summary.simulatedMs);
+    expect(late.summary.simulatedMs).toBeLessThan(10_000);
+    expect(ofType(late.messages, 'WORKER.DOWN')).toEqual([]);
+  });
+
+  it('refuses a restart of a worker that is not down at that time, naming it', () => {
+    expect(() => createCluster({ workers: 3, faults: [{ kind: 'restart', worker: 2, at: 900 }] })).toThrow('faults: restart of worker 2 at 900 ms, but it is not down then (kill it earlier)');
+    expect(() => createCluster({ workers: 3, faults: [{ kind: 'kill', worker: 2, at: 900 }, { kind: 'restart', worker: 2, at: 500 }] })).toThrow(/restart of worker 2 at 500 ms/);
+    expect(() => createCluster({ workers: 3, faults: [{ kind: 'kill', worker: 2, at: 100 }, { kind: 'restart', worker: 2, at: 500 }] })).not.toThrow();
+  });
+
   it('a killed worker’s requests are routed again and complete elsewhere; none is lost', async () => {
     const { messages, accounting } = await runWithFaults({ workers: 3, faults: [{ kind: 'kill', worker: 1, at: 1_500 }] });
     expect(accounting).toMatchObject({ submitted: 150, completed: 150, rejected: 0, failed: 0, pending: 0, duplicates: 0 });

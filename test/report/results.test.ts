@@ -141,7 +141,7 @@ describe('buildResults', () => {
     const run = results.runs[0];
     expect(results.ideal.blockHitRate).toBe(0.6);
     expect(run?.ofIdeal, 'hit rates as fractions of the ideal bound, rounded to 6 digits').toEqual({ tokens: 0.666667, blocks: 0.666667 });
-    expect(run?.cache).toEqual({ hitRate: 0.4, blockHitRate: 0.4, hitTokens: 32, queriedTokens: 80, hitBlocks: 2, queriedBlocks: 5 });
+    expect(run?.cache).toEqual({ hitRate: 0.4, blockHitRate: 0.4, hitTokens: 32, queriedTokens: 80, hitBlocks: 2, queriedBlocks: 5, readmissions: { count: 0, hitBlocks: 0, queriedBlocks: 0 } });
     expect(run?.latency.e2e).toEqual({ count: 1, mean: 57.5, p50: 57.5, p95: 57.5, p99: 57.5, max: 57.5 });
     expect(run?.latencyCdf.e2e).toHaveLength(101);
     expect(results.wall).toEqual({

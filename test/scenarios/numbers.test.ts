@@ -9,7 +9,7 @@ import type { ClusterOptions } from '../../src/actors/cluster-options.ts';
 import { MetricsRecorder } from '../../src/metrics/recorder.ts';
 import { summarize } from '../../src/metrics/summary.ts';
 import { gpt2Tokenizer } from '../../src/model/with-tokenizer.ts';
-import { closedLoop, openLoop, type WorkloadDriver } from '../../src/workload/driver.ts';
+import { closedLoop, feedDriver, openLoop, type WorkloadDriver } from '../../src/workload/driver.ts';
 import { readMooncakeTrace } from '../../src/workload/mooncake.ts';
 import { ragWorkload } from '../../src/workload/rag.ts';
 
@@ -23,8 +23,7 @@ async function run(options: ClusterOptions, driver: WorkloadDriver) {
   const recorder = new MetricsRecorder();
   recorder.attach(cluster.events$);
   cluster.events$.subscribe((m) => {
-    if (m.type === 'REQUEST.COMPLETED') driver.onFinished(m.requestId, { tokens: m.tokens });
-    else if (m.type === 'REQUEST.REJECTED' || m.type === 'REQUEST.FAILED') driver.onFinished(m.requestId, { tokens: [], status: 'failed' });
+    feedDriver(driver, m);
   });
   driver.start(cluster);
   await cluster.run();

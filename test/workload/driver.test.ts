@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Cluster } from '../../src/actors/cluster.ts';
-import { DriverError, closedLoop, openLoop, type SubmitTarget } from '../../src/workload/driver.ts';
+import { DriverError, closedLoop, feedDriver, openLoop, requestEnd, type SubmitTarget } from '../../src/workload/driver.ts';
 import { WorkloadOptionError } from '../../src/workload/option-checks.ts';
 import type { WorkloadRequest } from '../../src/workload/request.ts';
 import { FakeTarget, runDriver } from './helpers.ts';
@@ -105,5 +105,25 @@ describe('closedLoop', () => {
   it('names a bad concurrency', () => {
     expect(() => closedLoop([], { concurrency: 0 })).toThrow(WorkloadOptionError);
     expect(() => closedLoop([], { concurrency: 1.5 })).toThrow('concurrency is 1.5; expected an integer ≥ 1');
+  });
+});
+
+describe('requestEnd and feedDriver', () => {
+  it('read the end of a request from its message, with its tokens or its status, and nothing from other messages', () => {
+    expect(requestEnd({ type: 'REQUEST.COMPLETED', at: 5, requestId: 'a', workerId: 0, outputTokens: 2, tokens: [1, 2], text: 'hi', finish: 'length' })).toEqual({ requestId: 'a', outcome: { tokens: [1, 2], text: 'hi' } });
+    expect(requestEnd({ type: 'REQUEST.REJECTED', at: 5, requestId: 'b', workerId: null, code: 'too-large', reason: 'never fits' })).toEqual({ requestId: 'b', outcome: { tokens: [], status: 'rejected' } });
+    expect(requestEnd({ type: 'REQUEST.FAILED', at: 5, requestId: 'c', workerId: 1, reason: 'no worker left' })).toEqual({ requestId: 'c', outcome: { tokens: [], status: 'failed' } });
+    expect(requestEnd({ type: 'WORKER.DOWN', at: 5, workerId: 1, reason: 'killed' })).toBeUndefined();
+  });
+
+  it('tell a closed loop of rejections and failures too, so it sends the next request', () => {
+    const driver = closedLoop(makeRequests(3), { concurrency: 1 });
+    const target = new FakeTarget();
+    driver.start(target);
+    expect(feedDriver(driver, { type: 'REQUEST.REJECTED', at: 1, requestId: 'q0', workerId: null, code: 'too-large', reason: 'never fits' })).toBe(true);
+    expect(feedDriver(driver, { type: 'REQUEST.FAILED', at: 2, requestId: 'q1', workerId: 0, reason: 'no worker left' })).toBe(true);
+    expect(feedDriver(driver, { type: 'WORKER.DOWN', at: 3, workerId: 0, reason: 'killed' })).toBe(false);
+    expect(target.submissions.map((s) => s.id)).toEqual(['q0', 'q1', 'q2']);
+    expect(driver.progress()).toMatchObject({ submitted: 3, finished: 2 });
   });
 });

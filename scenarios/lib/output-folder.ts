@@ -1,0 +1,50 @@
+// `--out` checked before anything runs: a run that simulates for minutes and then cannot write
+// its results has wasted them. The folder is created if needed and a probe file written and removed.
+
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { SimulatorError } from '../../src/errors.ts';
+
+/** The results folder cannot be created or written to; the message names it and why. */
+export class OutputFolderError extends SimulatorError {
+  override readonly name = 'OutputFolderError';
+}
+
+const WHY: Readonly<Record<string, string>> = {
+  EEXIST: 'a file is there, not a folder',
+  ENOTDIR: 'a file is in the way on that path',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOENT: 'it cannot be created there',
+  ENOSPC: 'no space left on the device',
+};
+
+/**
+ * `mkdir -p`, one level at a time. NOTE: not `mkdir(dir, { recursive: true })`, which never
+ * returns for a path under /proc on Linux (Node 20 retries ENOENT there forever).
+ */
+async function makeFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && (await stat(dir)).isDirectory()) return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
+    await makeFolder(dirname(dir));
+    await mkdir(dir);
+  }
+}
+
+/** Creates `dir` if needed and checks that files can be written into it. */
+export async function checkOutputFolder(dir: string, flag = '--out'): Promise<void> {
+  const probe = join(dir, `.write-check-${process.pid}`);
+  try {
+    await makeFolder(dir);
+    await writeFile(probe, '');
+    await rm(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new OutputFolderError(`${flag} ${dir}: cannot write results there (${WHY[code] ?? (error as Error).message})`);
+  }
+}
