@@ -101,7 +101,7 @@ export interface RequestCompleted extends Stamped {
   readonly finish: 'length' | 'eos';
 }
 
-export type RejectionCode = 'too-large' | 'context-limit' | 'no-worker' | 'invalid';
+export type RejectionCode = 'too-large' | 'context-limit' | 'no-worker' | 'invalid' | 'strategy-error';
 
 export interface RequestRejected extends Stamped {
   readonly type: 'REQUEST.REJECTED';

@@ -11,7 +11,7 @@ import type { CommonOptions } from './options.ts';
 
 /** Flags that shape the cluster (or the process) and not the requests: runs that differ only in these share a workload. */
 const NOT_WORKLOAD_FLAGS = new Set<string>([
-  'workers', 'strategy', 'routerView', 'profile', 'capacity', 'latency', 'maxRunning', 'maxBatchedTokens',
+  'workers', 'strategy', 'routerView', 'profile', 'capacity', 'latency', 'maxRunning', 'maxBatchedTokens', 'uncachedFreed',
   'kvDelay', 'kvDrop', 'kvDuplicate', 'kvReorder', 'killWorker', 'restartWorker', 'stallWorker', 'debug',
   'jobs', 'out', 'quiet', 'inspect', 'inspectPort', 'speed',
 ] satisfies (keyof CommonOptions)[]);
@@ -43,6 +43,7 @@ export function clusterFromFlags(options: CommonOptions): { cluster: SharedClust
       maxRunning: limits.maxRunning,
       ...(Number.isFinite(limits.maxBatchedTokens) ? { maxBatchedTokens: limits.maxBatchedTokens } : {}),
       ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
+      uncachedFreed: options.uncachedFreed,
       ...(delay > 0 ? { delays: { 'KV.STORED': delay, 'KV.REMOVED': delay, 'KV.CLEARED': delay } } : {}),
       faults,
       kvFaults: { drop: options.kvDrop, duplicate: options.kvDuplicate, reorderMs: options.kvReorder },
@@ -57,6 +58,7 @@ export function clusterFromFlags(options: CommonOptions): { cluster: SharedClust
       latency: options.latency,
       maxRunning: limits.maxRunning,
       maxBatchedTokens: Number.isFinite(limits.maxBatchedTokens) ? limits.maxBatchedTokens : 'unlimited',
+      uncachedFreed: options.uncachedFreed,
       kvDelayMs: delay,
       kvDrop: options.kvDrop,
       kvDuplicate: options.kvDuplicate,

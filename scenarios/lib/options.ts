@@ -20,6 +20,7 @@ export interface CommonOptions {
   readonly latency: LatencyModelName;
   readonly maxRunning: number | undefined;
   readonly maxBatchedTokens: number | undefined;
+  readonly uncachedFreed: 'tail' | 'head';
   readonly out: string | undefined;
   readonly quiet: boolean;
   readonly kvDelay: number;
@@ -129,6 +130,7 @@ export function scenarioCommand(name: string, description: string, defaults: { r
     )
     .addOption(new Option('--max-running <n>', "most sequences running on a worker (vLLM's max_num_seqs; default 256, or vLLM's for the GPU under roofline: 256 on A100s, 1024 on H100s)").argParser(integer(1)))
     .addOption(new Option('--max-batched-tokens <n>', "most prompt tokens a prefill step computes, longer prompts chunked (vLLM's max_num_batched_tokens; default unlimited, or vLLM's under roofline: 2048 on A100s, 8192 on H100s)").argParser(integer(1)))
+    .addOption(new Option('--uncached-freed <where>', "where a freed partial block goes in a worker's free queue: tail (vLLM's free_blocks) or head (taken first, sparing cached blocks)").choices(['tail', 'head']).default('tail'))
     .addOption(new Option('--kv-delay <time>', 'deliver KV events to the router this late (a stale view), e.g. 50ms').argParser(duration('--kv-delay')).default(0))
     .addOption(new Option('--kv-drop <p>', 'drop each KV event on its way to the router with probability p').argParser(decimal(0, 1)).default(0))
     .addOption(new Option('--kv-duplicate <p>', 'deliver each KV event twice with probability p').argParser(decimal(0, 1)).default(0))

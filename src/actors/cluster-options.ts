@@ -1,6 +1,7 @@
 // The options of createCluster, checked as a whole: one error lists every bad field.
 
 import { z } from 'zod';
+import type { UncachedFreed } from '../cache/block-pool.ts';
 import type { CapacityProfile } from '../cache/capacity.ts';
 import type { BlockHash } from '../cache/hash.ts';
 import { LATENCY_MODEL_NAMES, type LatencyOption } from '../latency-model.ts';
@@ -54,6 +55,8 @@ export interface ClusterOptions {
   readonly maxBatchedTokens?: number;
   /** Most tokens (prompt + output) of a request; unlimited by default. */
   readonly maxContextTokens?: number;
+  /** Where a freed partial block goes in each worker's free queue: 'tail' (vLLM's, default) or 'head' (see BlockPoolOptions). */
+  readonly uncachedFreed?: UncachedFreed;
   /** The value block 0 chains from; a fixed default. */
   readonly hashRoot?: BlockHash;
   /** Faults that hit workers at given virtual times (kill, restart, stall). */
@@ -128,6 +131,7 @@ const schema = z
     maxRunning: positiveInt.optional(),
     maxBatchedTokens: positiveInt.optional(),
     maxContextTokens: positiveInt.optional(),
+    uncachedFreed: z.enum(['tail', 'head']).optional(),
     hashRoot: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters').optional(),
     inspect: z
       .custom<((e: InspectionEvent) => void) | Observer<InspectionEvent>>(

@@ -25,9 +25,9 @@ import { createPrng } from '../prng.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
 import { ClusterConfigError, validateClusterOptions, type ClusterOptions } from './cluster-options.ts';
 import { RealtimeClock } from './realtime-clock.ts';
-import { InvalidRequestError, validateRequest, type RequestInput } from './request-input.ts';
+import { InvalidRequestError, MAX_SUBMIT_MS, validateRequest, type RequestInput } from './request-input.ts';
 import { lazyModel } from './lazy-model.ts';
-import { VirtualClock } from './virtual-clock.ts';
+import { ClockOptionError, VirtualClock } from './virtual-clock.ts';
 
 export interface WorkerSnapshot {
   readonly id: number;
@@ -139,7 +139,7 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
     (_, id) =>
       new WorkerEngine({
         id,
-        pool: new BlockPool({ capacity, blockSize }),
+        pool: new BlockPool({ capacity, blockSize, uncachedFreed: options.uncachedFreed ?? 'tail' }),
         hasher: new ChainHasher(hasherOptions),
         latency,
         tokens,
@@ -214,6 +214,7 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
   // ended stops there, rather than waiting for a fault scheduled after the workload.
   let pendingFaults = 0;
   let open = 0;
+  let stopped = false;
   bus.messages$.subscribe((m) => {
     if (m.type === 'REQUEST.COMPLETED' || m.type === 'REQUEST.REJECTED' || m.type === 'REQUEST.FAILED') open--;
   });
@@ -236,6 +237,7 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
     actors: { router, workers },
     injectFault: inject,
     submit(input: RequestInput, when?: number): RequestId {
+      if (stopped) throw new InvalidRequestError('submit after stop(): the cluster is stopped; create a new one');
       let id = input.id;
       if (id === undefined) {
         do id = `r${nextId++}`;
@@ -245,6 +247,7 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
       const t = now(); // read once: a real-time clock moves between two reads
       const at = when ?? t;
       if (!Number.isFinite(at)) throw new InvalidRequestError(`cannot submit request '${id}' at ${at} ms: the time must be a finite number of ms`);
+      if (at > MAX_SUBMIT_MS) throw new InvalidRequestError(`cannot submit request '${id}' at ${at} ms: times go up to ${MAX_SUBMIT_MS} ms (~31.7 years)`);
       if (at < t) {
         throw new InvalidRequestError(`cannot submit request '${id}' at ${at} ms: the clock shows ${t} ms, and time never runs backwards`);
       }
@@ -266,6 +269,8 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
       return id;
     },
     async run(runOptions: RunOptions = {}): Promise<void> {
+      if (runOptions.until !== undefined && Number.isNaN(runOptions.until)) throw new ClockOptionError('run({ until: NaN }): give a virtual time in ms, or leave it out to run until nothing is left');
+      if (stopped) throw new ClockOptionError('run() after stop(): the cluster is stopped; create a new one');
       if (model !== undefined) await model.ready; // ModelLoadError: one line naming the model
       const until = runOptions.until ?? Infinity;
       if (clock instanceof VirtualClock) {
@@ -312,6 +317,7 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
       };
     },
     stop(): void {
+      stopped = true;
       for (const actor of [router, ...workers]) actor.stop();
       if (clock instanceof RealtimeClock) clock.stop();
       bus.close();

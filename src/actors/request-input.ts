@@ -20,6 +20,11 @@ export class InvalidRequestError extends SimulatorError {
   override readonly name = 'InvalidRequestError';
 }
 
+/** The most tokens a request may ask for (a bound, so that a typo cannot run for ever). */
+export const MAX_OUTPUT_TOKENS = 10_000_000;
+/** The latest virtual time a request may be submitted at, ms (~31.7 years): past it, a float ms has no room for the steps' 1/1024 ms. */
+export const MAX_SUBMIT_MS = 1e12;
+
 /** The request as a RequestSpec (a text prompt already tokenized), or InvalidRequestError naming every bad field. */
 export function validateRequest(input: RequestInput & { id: string; prompt: readonly number[] }): RequestSpec {
   const problems: string[] = [];
@@ -31,6 +36,8 @@ export function validateRequest(input: RequestInput & { id: string; prompt: read
   }
   if (!Number.isInteger(input.maxTokens) || input.maxTokens < 1) {
     problems.push(`maxTokens: ${String(input.maxTokens)} is not a positive integer`);
+  } else if (input.maxTokens > MAX_OUTPUT_TOKENS) {
+    problems.push(`maxTokens: ${input.maxTokens} is more than ${MAX_OUTPUT_TOKENS.toLocaleString('en-US')} tokens; no model generates that much`);
   }
   if (problems.length > 0) throw new InvalidRequestError(`request '${input.id}': ${problems.join('; ')}`);
   return {

@@ -28,7 +28,16 @@ export interface BlockPoolOptions {
   readonly capacity: number | 'unbounded';
   /** Tokens per block; must match the hasher's. */
   readonly blockSize?: number;
+  /**
+   * Where a freed block that holds no cached hash (a sequence's partial last block) goes in the
+   * free queue: 'tail' (default) as vLLM's free_blocks appends every freed block; 'head' to be
+   * taken first, which spares cached blocks a little longer.
+   */
+  readonly uncachedFreed?: UncachedFreed;
 }
+
+/** Where freed blocks without a cached hash go in the free queue (see BlockPoolOptions). */
+export type UncachedFreed = 'tail' | 'head';
 
 /** The outcome of admitting a sequence. */
 export interface Allocation {
@@ -73,6 +82,7 @@ const NO_EVENTS: readonly KvCacheEvent[] = Object.freeze([]);
 export class BlockPool {
   readonly capacity: number | 'unbounded';
   readonly blockSize: number;
+  readonly uncachedFreed: UncachedFreed;
   private readonly free = new FreeQueue();
   private refCount: Int32Array;
   private readonly blockHash: (BlockHash | undefined)[] = [];
@@ -111,6 +121,7 @@ export class BlockPool {
     }
     this.capacity = capacity;
     this.blockSize = blockSize;
+    this.uncachedFreed = options.uncachedFreed ?? 'tail';
     this.refCount = new Int32Array(capacity === 'unbounded' ? 1024 : capacity);
     if (capacity !== 'unbounded') {
       for (let id = 0; id < capacity; id++) this.createBlock();
@@ -396,7 +407,7 @@ export class BlockPool {
     const ref = (this.refCount[block] as number) - 1;
     this.refCount[block] = ref;
     if (ref > 0) return;
-    if (this.blockHash[block] === undefined) this.free.pushFront(block);
+    if (this.blockHash[block] === undefined && this.uncachedFreed === 'head') this.free.pushFront(block);
     else this.free.pushBack(block);
   }
 

@@ -69,11 +69,13 @@ export class RouterCore {
     let choice;
     try {
       choice = this.strategy(request, context);
+      assertValidChoice(choice, context);
     } catch (error) {
-      if (!(error instanceof NoWorkerAliveError)) throw error;
-      return { type: 'REQUEST.REJECTED', at: now, requestId: spec.id, workerId: null, code: 'no-worker', reason: error.message };
+      if (error instanceof NoWorkerAliveError) return { type: 'REQUEST.REJECTED', at: now, requestId: spec.id, workerId: null, code: 'no-worker', reason: error.message };
+      // A custom strategy's bug costs its request, not the run.
+      const reason = `the strategy failed: ${error instanceof Error ? error.message : String(error)}`;
+      return { type: 'REQUEST.REJECTED', at: now, requestId: spec.id, workerId: null, code: 'strategy-error', reason };
     }
-    assertValidChoice(choice, context);
     const predictedBlocks = context.matched[choice.workerId] ?? 0;
     this.view.onRouted(request, choice.workerId, now);
     this.routed++;

@@ -28,13 +28,10 @@ export const routerMachine = setup({
     input: {} as RouterInput,
     events: {} as RouterEvent,
   },
+  // The event as params, narrowed by the transition that names it.
   actions: {
-    route: ({ context, event }) => {
-      if (event.type === 'REQUEST.SUBMITTED') context.core.route(event);
-    },
-    retry: ({ context, event }) => {
-      if (event.type === 'REQUEST.RETRY') context.core.retry(event);
-    },
+    route: ({ context }, params: { submitted: RequestSubmitted }) => context.core.route(params.submitted),
+    retry: ({ context }, params: { retry: RequestRetry }) => context.core.retry(params.retry),
     observe: ({ context, event }) => context.core.observe(event),
   },
 }).createMachine({
@@ -44,8 +41,8 @@ export const routerMachine = setup({
   states: {
     routing: {
       on: {
-        'REQUEST.SUBMITTED': { actions: 'route' },
-        'REQUEST.RETRY': { actions: 'retry' },
+        'REQUEST.SUBMITTED': { actions: { type: 'route', params: ({ event }) => ({ submitted: event }) } },
+        'REQUEST.RETRY': { actions: { type: 'retry', params: ({ event }) => ({ retry: event }) } },
         'WORKER.UP': { actions: 'observe' },
         'WORKER.DOWN': { actions: 'observe' },
       },

@@ -370,7 +370,16 @@ export class WorkerEngine {
     const start = this.now();
     const times = uniformMs === null ? tabledSteps(this.stepEnds(start, steps)) : uniformSteps(start, uniformMs);
     this.segment = { steps, done: 0, times, tabled: uniformMs === null };
-    this.tokenJob = this.computeTokensAhead(1);
+    this.tokenJob = this.tokensAheadOrFailure();
+  }
+
+  /** computeTokensAhead(1), a synchronous source's exception turned into a failed job: its requests fail as an asynchronous source's do (tokensFailed). */
+  private tokensAheadOrFailure(): Promise<void> | null {
+    try {
+      return this.computeTokensAhead(1);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** When each of the next `steps` decode steps ends, from `start`: a sequence holding n tokens reads n + j − 1 at step j. */
@@ -505,7 +514,7 @@ export class WorkerEngine {
     this.chunkedLast = false;
     this.waiting.length = 0;
     this.segment = null;
-    this.cache = new BlockPool({ capacity: this.cache.capacity, blockSize: this.cache.blockSize });
+    this.cache = new BlockPool({ capacity: this.cache.capacity, blockSize: this.cache.blockSize, uncachedFreed: this.cache.uncachedFreed });
     this.publish({ type: 'KV.CLEARED', at, workerId: this.id });
     for (const seq of lost) {
       this.source.release?.(seq.requestId);

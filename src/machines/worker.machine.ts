@@ -25,24 +25,25 @@ export type WorkerFault =
 
 export type WorkerEvent = RequestRouted | WorkerFault;
 
+// The params of the actions and guards that read their event, written once.
+const routed = ({ event }: { event: RequestRouted }) => ({ routed: event });
+const accept = { type: 'accept', params: routed } as const;
+const admitsAtOnce = { type: 'admitsAtOnce', params: routed } as const;
+const stall = { type: 'stall', params: ({ event }: { event: Extract<WorkerFault, { type: 'WORKER.STALL' }> }) => ({ factor: event.factor }) } as const;
+
 export const workerMachine = setup({
   types: {
     context: {} as WorkerContext,
     input: {} as WorkerInput,
     events: {} as WorkerEvent,
   },
+  // Actions and guards that read the event take it as params, narrowed where the transition names its event type.
   actions: {
-    accept: ({ context, event }) => {
-      if (event.type === 'REQUEST.ROUTED') context.engine.accept(event);
-    },
-    goDown: ({ context, event }) => context.engine.goDown(event.type === 'WORKER.KILL' ? event.reason : 'killed'),
-    bounce: ({ context, event }) => {
-      if (event.type === 'REQUEST.ROUTED') context.engine.bounce(event);
-    },
+    accept: ({ context }, params: { routed: RequestRouted }) => context.engine.accept(params.routed),
+    goDown: ({ context }, params: { reason: string }) => context.engine.goDown(params.reason),
+    bounce: ({ context }, params: { routed: RequestRouted }) => context.engine.bounce(params.routed),
     restart: ({ context }) => context.engine.restart(),
-    stall: ({ context, event }) => {
-      if (event.type === 'WORKER.STALL') context.engine.stall(event.factor);
-    },
+    stall: ({ context }, params: { factor: number }) => context.engine.stall(params.factor),
     enterIdle: ({ context }) => context.engine.enter('idle'),
     // Entry actions of the timed states run again on re-entry: the engine then keeps its step.
     startPrefill: ({ context }) => {
@@ -68,9 +69,8 @@ export const workerMachine = setup({
     canStartPrefill: ({ context }) => context.engine.canStartPrefill(),
     hasRunning: ({ context }) => context.engine.hasRunning(),
     awaitingTokens: ({ context }) => context.engine.awaitingTokens(),
-    admitsAtOnce: ({ context, event }) => event.type === 'REQUEST.ROUTED' && context.engine.wouldAdmitAtOnce(event),
-    joinsPrefillStep: ({ context, event }) =>
-      event.type === 'REQUEST.ROUTED' && context.engine.prefillJustStarted() && context.engine.wouldAdmitAtOnce(event),
+    admitsAtOnce: ({ context }, params: { routed: RequestRouted }) => context.engine.wouldAdmitAtOnce(params.routed),
+    joinsPrefillStep: ({ context }, params: { routed: RequestRouted }) => context.engine.prefillJustStarted() && context.engine.wouldAdmitAtOnce(params.routed),
   },
   delays: {
     prefillStep: ({ context }) => context.engine.prefillRemainingMs(),
@@ -83,16 +83,16 @@ export const workerMachine = setup({
   // Faults reach the worker in any state: a kill leaves it (cancelling its timers), a stall only
   // changes the steps to come (decode re-arms its timer at the boundary where the stall begins).
   on: {
-    'WORKER.KILL': { target: '.down', actions: 'goDown' },
-    'WORKER.STALL': { actions: 'stall' },
+    'WORKER.KILL': { target: '.down', actions: { type: 'goDown', params: ({ event }) => ({ reason: event.reason }) } },
+    'WORKER.STALL': { actions: stall },
   },
   states: {
     idle: {
       entry: 'enterIdle',
       on: {
         'REQUEST.ROUTED': [
-          { guard: 'admitsAtOnce', target: 'prefill', actions: 'accept' },
-          { actions: 'accept' }, // rejected: it can never run here
+          { guard: admitsAtOnce, target: 'prefill', actions: accept },
+          { actions: accept }, // rejected: it can never run here
         ],
       },
     },
@@ -114,8 +114,8 @@ export const workerMachine = setup({
       },
       on: {
         'REQUEST.ROUTED': [
-          { guard: 'joinsPrefillStep', target: 'prefill', reenter: true, actions: ['accept', 'joinPrefill'] },
-          { actions: 'accept' },
+          { guard: { type: 'joinsPrefillStep', params: routed }, target: 'prefill', reenter: true, actions: [accept, 'joinPrefill'] },
+          { actions: accept },
         ],
       },
     },
@@ -129,19 +129,19 @@ export const workerMachine = setup({
       },
       on: {
         'REQUEST.ROUTED': [
-          { guard: 'admitsAtOnce', target: 'decode', reenter: true, actions: ['accept', 'cutSegment'] },
-          { actions: 'accept' },
+          { guard: admitsAtOnce, target: 'decode', reenter: true, actions: [accept, 'cutSegment'] },
+          { actions: accept },
         ],
-        'WORKER.STALL': { target: 'decode', reenter: true, actions: 'stall' },
+        'WORKER.STALL': { target: 'decode', reenter: true, actions: stall },
       },
     },
     // Killed: holds nothing; requests routed here before the router heard go back to it.
     down: {
       on: {
-        'REQUEST.ROUTED': { actions: 'bounce' },
+        'REQUEST.ROUTED': { actions: { type: 'bounce', params: routed } },
         'WORKER.RESTART': { target: 'idle', actions: 'restart' },
         'WORKER.KILL': {},
-        'WORKER.STALL': { actions: 'stall' },
+        'WORKER.STALL': { actions: stall },
       },
     },
     // A decode segment whose tokens an asynchronous source (a model) is computing. An admittable
@@ -154,7 +154,7 @@ export const workerMachine = setup({
         onError: { target: 'choosing', actions: 'tokensFailed' },
       },
       on: {
-        'REQUEST.ROUTED': [{ guard: 'admitsAtOnce', actions: ['accept', 'cutSegment'] }, { actions: 'accept' }],
+        'REQUEST.ROUTED': [{ guard: admitsAtOnce, actions: [accept, 'cutSegment'] }, { actions: accept }],
       },
     },
   },

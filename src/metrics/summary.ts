@@ -5,7 +5,8 @@
 //   - latency, hit, miss: completed requests (a completed request without a token with offset 0
 //     is left out of ttft only);
 //   - HIT / MISS: a completed request's first admission found ≥ 1 cached block / none;
-//   - cache rates, per-worker rates: every admission, preemption re-admissions included;
+//   - cache rates, per-worker rates: each request's first admission; re-admissions (after a
+//     preemption or a kill) are counted apart in cache.readmissions;
 //   - prediction, matchedBlocks: every request with a first admission, whatever its end.
 // A ratio with a zero denominator is 0, never NaN.
 

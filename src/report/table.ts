@@ -94,7 +94,7 @@ export function formatTable(runs: readonly TableRun[], options: TableOptions): s
     paint(BOLD, join(headerLine).trimEnd()),
     rule,
     ...rows.map((row) => join(row).trimEnd()),
-    `${MARK} best in column; latencies of completed requests; hit rates over every admission;`,
+    `${MARK} best in column; latencies of completed requests; hit rates over first admissions;`,
     `ideal: the block hit rate as a share of one unbounded cache's (the ideal bound)`,
   ];
   return `${lines.join('\n')}\n`;

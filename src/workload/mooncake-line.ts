@@ -15,6 +15,8 @@ export interface TraceEntry {
 
 /** Lengths above this are taken for corrupt data (the real traces stay under 200,000). */
 export const MAX_TRACE_TOKENS = 10_000_000;
+/** Timestamps above this are corrupt data (the cluster takes submissions up to the same bound). */
+export const MAX_TIMESTAMP_MS = 1e12;
 /** Hash ids above this many per line are corrupt data too (MAX_TRACE_TOKENS / 512, rounded up). */
 export const MAX_HASH_IDS = Math.ceil(MAX_TRACE_TOKENS / 512);
 const MAX_ID = '18446744073709551615'; // 2^64 − 1
@@ -72,6 +74,7 @@ export function parseTraceLine(line: string): Checked<TraceEntry> {
   if (ts === undefined) return fail('timestamp is missing');
   const timestamp = ts instanceof RawNumber ? Number(ts.raw) : NaN;
   if (!Number.isFinite(timestamp) || timestamp < 0) return fail(`timestamp is ${show(ts)}; expected a non-negative number of ms`);
+  if (timestamp > MAX_TIMESTAMP_MS) return fail(`timestamp is ${show(ts)}; expected at most ${MAX_TIMESTAMP_MS} ms (~31.7 years)`);
 
   const input = length(fields, 'input_length');
   if (!input.ok) return input;

@@ -132,11 +132,15 @@ describe('createCluster: the router', () => {
     expect(ofType(messages, 'REQUEST.ROUTED')[0]?.decision).toEqual({ workerId: 2, rule: 'last', reason: 'always the last worker', predictedBlocks: 0 });
   });
 
-  it('fails the run with a clear error when a custom strategy picks a worker that does not exist', async () => {
+  it('rejects a request whose custom strategy picks a worker that does not exist, with a clear reason, and runs on', async () => {
     const bad: Strategy = () => ({ workerId: 7, rule: 'bad', reason: '' });
     const cluster = createCluster({ workers: 2, strategy: bad });
+    const rejected: string[] = [];
+    cluster.events$.subscribe((m) => m.type === 'REQUEST.REJECTED' && rejected.push(`${m.code}: ${m.reason}`));
     cluster.submit({ prompt: prompt(20), maxTokens: 2 });
-    await expect(cluster.run()).rejects.toThrow(/chose worker 7 .*worker ids are integers 0\.\.1/);
+    await cluster.run();
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatch(/^strategy-error: the strategy failed: strategy chose worker 7 .*worker ids are integers 0\.\.1/);
   });
 });
 

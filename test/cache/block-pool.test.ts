@@ -67,8 +67,20 @@ describe('BlockPool', () => {
     expect(pool.lookup(chain('a', 4))).toBe(1);
   });
 
-  it('reuses a block holding no hash before evicting a cached one', () => {
+  it('puts a freed block holding no hash behind the cached ones, as vLLM does: the earliest released is evicted first', () => {
     const pool = makePool(4);
+    admit(pool, 'old', chain('o', 1));
+    pool.release('old'); // o0: cached, released first
+    admit(pool, 'a', chain('a', 1), 20); // a0, one full block of no hash, one partial block
+    pool.release('a'); // the partial block, then a0, go to the tail
+    pool.takeEvents();
+    admit(pool, 'b', chain('b', 2)); // takes the never-used block, then o0
+    expect(evicted(pool)).toEqual(['o0']);
+    expect(pool.lookup(chain('a', 1))).toBe(1);
+  });
+
+  it("with uncachedFreed 'head', reuses a block holding no hash before evicting a cached one", () => {
+    const pool = new BlockPool({ capacity: 4, blockSize: BS, uncachedFreed: 'head' });
     admit(pool, 'old', chain('o', 1));
     pool.release('old'); // o0: cached, released first
     admit(pool, 'a', chain('a', 1), 20); // a0, one full block of no hash, one partial block

@@ -3,7 +3,6 @@ import { ChainHasher } from '../../src/cache/hash.ts';
 import { DEFAULT_LATENCY } from '../../src/latency-model.ts';
 import { RouterCore } from '../../src/machines/router-core.ts';
 import type { Message, RequestSpec } from '../../src/messages.ts';
-import { InvalidChoiceError } from '../../src/routing/errors.ts';
 import { longestPrefix } from '../../src/routing/longest-prefix.ts';
 import { RouterView } from '../../src/routing/router-view.ts';
 import type { Strategy } from '../../src/routing/types.ts';
@@ -59,8 +58,16 @@ describe('RouterCore', () => {
     expect((published[0] as Extract<Message, { type: 'REQUEST.ROUTED' }>).decision.predictedBlocks).toBe(0);
   });
 
-  it('refuses a strategy\'s choice of a worker that does not exist', () => {
-    const { router } = core(() => ({ workerId: 9, rule: 'custom', reason: 'a typo' }));
-    expect(() => router.route({ type: 'REQUEST.SUBMITTED', at: 7, request: spec('a') })).toThrow(InvalidChoiceError);
+  it('rejects the request of a strategy that chooses a worker that does not exist, or throws, naming why', () => {
+    const { router, published } = core(() => ({ workerId: 9, rule: 'custom', reason: 'a typo' }));
+    router.route({ type: 'REQUEST.SUBMITTED', at: 7, request: spec('a') });
+    expect(published[0]).toMatchObject({ type: 'REQUEST.REJECTED', requestId: 'a', code: 'strategy-error' });
+    expect((published[0] as { reason: string }).reason).toMatch(/^the strategy failed: strategy chose worker 9/);
+    const throwing = core(() => {
+      throw new RangeError('no such worker');
+    });
+    throwing.router.route({ type: 'REQUEST.SUBMITTED', at: 7, request: spec('b') });
+    expect(throwing.published[0]).toMatchObject({ type: 'REQUEST.REJECTED', code: 'strategy-error', reason: 'the strategy failed: no such worker' });
+    expect(throwing.router.routedCount).toBe(0);
   });
 });

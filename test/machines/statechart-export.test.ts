@@ -73,7 +73,7 @@ describe('statechart export: JSON', () => {
     ]);
     expect(arr(obj(states['decode'])['always']).map((t) => obj(t)['guard'])).toEqual(['awaitingTokens']);
     const prefillOn = obj(obj(states['prefill'])['on']);
-    expect(obj(arr(prefillOn['REQUEST.ROUTED'])[0])).toMatchObject({ guard: 'joinsPrefillStep', reenter: true, actions: ['accept', 'joinPrefill'] });
+    expect(obj(arr(prefillOn['REQUEST.ROUTED'])[0])).toMatchObject({ guard: { type: 'joinsPrefillStep', params: 'routed' }, reenter: true, actions: [{ type: 'accept', params: 'routed' }, 'joinPrefill'] });
     const generating = obj(states['generating']);
     expect(arr(generating['invoke']).map((i) => obj(i)['src'])).toEqual(['computeTokens']);
     expect(Object.keys(obj(generating['on']))).toEqual([

