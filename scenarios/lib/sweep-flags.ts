@@ -80,9 +80,8 @@ export async function loadSweep(path: string): Promise<LoadedSweep> {
   }
   // A strategy fixed to several names is a factor too: one configuration runs one strategy.
   const args: Record<string, Level | readonly Level[]> = { ...parsed.args };
-  const fixed = args['strategy'] === undefined ? ['all'] : [String(args['strategy'])];
   if (!('strategy' in factors)) {
-    const strategies = parseStrategies(fixed[0]!);
+    const strategies = parseStrategies(args['strategy'] === undefined ? 'all' : String(args['strategy']));
     delete args['strategy'];
     if (strategies.length === 1) args['strategy'] = strategies[0]!;
     else factors['strategy'] = strategies;

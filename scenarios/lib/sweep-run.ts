@@ -1,10 +1,9 @@
-// Runs a sweep: its configurations not yet stored (this shard's share) on a pool of worker
-// threads, each result stored as it ends; then, unless sharded, the merged outputs and the table.
+// Runs a sweep: its configurations not yet stored (this shard's share) on this thread and a pool
+// of worker threads, each result stored as it ends; then, unless sharded, the merged outputs and the table.
 // `--merge` only merges; `--emit k8s` writes the Kubernetes manifests instead of running.
 
 import { availableParallelism } from 'node:os';
 import { basename, extname, join, relative, resolve } from 'node:path';
-import { mkdir } from 'node:fs/promises';
 import { SweepError } from '../../src/experiment/errors.ts';
 import { K8S_DEFAULTS, dnsLabel, k8sSweepManifests, manifestYaml } from '../../src/experiment/k8s-job.ts';
 import { inShard, shardFromEnv, type Shard } from '../../src/experiment/shard.ts';
@@ -152,7 +151,7 @@ async function emitK8s(sweep: LoadedSweep, flags: SweepFlags): Promise<void> {
   if (shards > sweep.configurations.length) throw new SweepError(`--shards ${shards}: the sweep has ${sweep.configurations.length} configurations; more shards than that would leave pods idle`);
   const manifests = k8sSweepManifests({ name, image: flags.image, shards, sweepFile, podCpus: flags.podCpus, podMemory: flags.podMemory, claimName: flags.claim, retriesPerIndex: K8S_DEFAULTS.retriesPerIndex });
   const dir = resolve(flags.out ?? defaultSweepOut(sweep.path), 'k8s');
-  await mkdir(dir, { recursive: true });
+  await checkOutputFolder(dir);
   const files = { 'volume.yaml': manifests.volume, 'sweep-job.yaml': manifests.job, 'merge-job.yaml': manifests.merge };
   for (const [file, manifest] of Object.entries(files)) await writeFileAtomic(join(dir, file), manifestYaml(manifest));
   const at = relative(process.cwd(), dir) || '.';
