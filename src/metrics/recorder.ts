@@ -145,6 +145,7 @@ export class MetricsRecorder {
         const r = this.request(message.requestId, 'completed');
         if (r === undefined || !this.end(r, 'completed')) return;
         w.completed++;
+        r.servedBy = message.workerId;
         r.completedAt = message.at;
         r.outputTokens = message.outputTokens;
         r.finish = message.finish;

@@ -28,8 +28,10 @@ export interface RequestRecord {
   /** The rule with its numbers, as the strategy gave it. */
   readonly reason: string | undefined;
   readonly predictedBlocks: number | undefined;
-  /** REQUEST.ROUTED messages seen for this request. */
+  /** REQUEST.ROUTED messages seen for this request (more than one after a re-route or a kill). */
   readonly routings: number;
+  /** The worker that completed it (after a kill, not the one it was first routed to); undefined unless completed. */
+  readonly servedBy: WorkerId | undefined;
 
   /** First admission. */
   readonly admittedAt: number | undefined;
@@ -70,6 +72,7 @@ export function newRequestRecord(id: RequestId, at: number, promptLength: number
     reason: undefined,
     predictedBlocks: undefined,
     routings: 0,
+    servedBy: undefined,
     admittedAt: undefined,
     cachedBlocks: undefined,
     computedBlocks: undefined,

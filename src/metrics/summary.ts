@@ -61,8 +61,10 @@ export interface StatusSummary {
 
 export interface WorkerSummary {
   readonly id: WorkerId;
-  /** Requests routed to it. */
+  /** Requests routed to it (a request re-routed after a kill counts on both workers). */
   readonly requests: number;
+  /** Requests it completed. */
+  readonly served: number;
   /** Token hit rate over its admissions. */
   readonly hitRate: number;
   /** Block hit rate over its admissions. */
@@ -154,6 +156,7 @@ export function summarize(recorder: MetricsRecorder, options: SummarizeOptions =
     workers: workers.map((w) => ({
       id: w.id,
       requests: w.requests,
+      served: w.completed,
       hitRate: ratio(w.hitTokens, w.queriedTokens),
       blockHitRate: ratio(w.hitBlocks, w.queriedBlocks),
       evictions: w.evictions,

@@ -22,6 +22,8 @@ export const REQUEST_FIELDS = [
   'strategy',
   'id',
   'worker',
+  'servedBy',
+  'attempts',
   'arrivalMs',
   'ttftMs',
   'e2eMs',
@@ -41,6 +43,10 @@ export interface RequestLine {
   readonly id: string;
   /** The worker the request was routed to (the latest routing before its first admission); null if never routed. */
   readonly worker: number | null;
+  /** The worker that completed it (another after a kill); null unless completed. */
+  readonly servedBy: number | null;
+  /** Times it was routed: 1, or more after a kill sent it elsewhere. */
+  readonly attempts: number;
   /** Virtual time of submission, ms. */
   readonly arrivalMs: number;
   /** First token − submission, ms; null until a first token. */
@@ -104,6 +110,8 @@ function requestLine(strategy: string, r: RequestRecord, blockSize: number): str
     `{"strategy":${strategy}` +
     `,"id":${JSON.stringify(r.id)}` +
     `,"worker":${orNull(r.workerId, where)}` +
+    `,"servedBy":${orNull(r.servedBy, where)}` +
+    `,"attempts":${r.routings}` +
     `,"arrivalMs":${num(r.submittedAt, where)}` +
     `,"ttftMs":${orNull(ttftMs(r), where)}` +
     `,"e2eMs":${orNull(e2eMs(r), where)}` +

@@ -30,7 +30,7 @@ const run = z.strictObject({
   hit: status,
   miss: status,
   workers: z.array(
-    z.strictObject({ id: count, requests: count, hitRate: fraction, blockHitRate: fraction, evictions: count, preemptions: count }),
+    z.strictObject({ id: count, requests: count, served: count, hitRate: fraction, blockHitRate: fraction, evictions: count, preemptions: count }),
   ),
   loadImbalance: z.number().nonnegative(),
   preemptions: count,

@@ -227,6 +227,7 @@ function resultsRun(run: RunInput, input: ResultsInput, ideal: IdealSummary): Re
     workers: s.workers.map((w) => ({
       id: w.id,
       requests: w.requests,
+      served: w.served,
       hitRate: w.hitRate,
       blockHitRate: w.blockHitRate,
       evictions: w.evictions,

@@ -43,7 +43,7 @@ describe('summarize', () => {
       latency: { ttft: one(27.5), e2e: one(57.5), queue: one(0) },
       hit: { count: 1, e2e: one(57.5), ttft: one(27.5) },
       miss: { count: 0, e2e: none, ttft: none },
-      workers: [{ id: 0, requests: 1, hitRate: 32 / 72, blockHitRate: 2 / 5, evictions: 0, preemptions: 0 }],
+      workers: [{ id: 0, requests: 1, served: 1, hitRate: 32 / 72, blockHitRate: 2 / 5, evictions: 0, preemptions: 0 }],
       loadImbalance: 1,
       prediction: { requests: 1, meanAbsError: 0, exact: 1, overPredicted: 0, underPredicted: 0 },
       matchedBlocks: [

@@ -122,3 +122,25 @@ describe('faults', () => {
     expect(() => parseDuration('soon', '--kill-worker')).toThrow("--kill-worker: 'soon' is not a duration");
   });
 });
+
+describe('attribution after a kill', () => {
+  it('attributes a request retried after a kill to the worker that served it, with its attempts; workers count routed and served apart', async () => {
+    const { messages, summary } = await runWithFaults({ workers: 3, faults: [{ kind: 'kill', worker: 1, at: 1_500 }] });
+    const recorder = new MetricsRecorder();
+    for (const m of messages) recorder.observe(m);
+    const retried = new Set(ofType(messages, 'REQUEST.RETRY').map((m) => m.requestId));
+    expect(retried.size).toBeGreaterThan(0);
+    for (const id of retried) {
+      const record = recorder.record(id)!;
+      const completion = ofType(messages, 'REQUEST.COMPLETED').find((m) => m.requestId === id)!;
+      expect(record.servedBy, id).toBe(completion.workerId);
+      expect(record.servedBy, id).not.toBe(1);
+      expect(record.routings, id).toBeGreaterThanOrEqual(2);
+    }
+    const routed = summary.workers.reduce((n, w) => n + w.requests, 0);
+    const served = summary.workers.reduce((n, w) => n + w.served, 0);
+    expect(routed, 'a retried request is routed twice').toBe(150 + retried.size);
+    expect(served).toBe(150);
+    expect(summary.workers[1]!.served).toBeLessThan(summary.workers[1]!.requests);
+  });
+});

@@ -34,6 +34,8 @@ describe('requestsJsonl', () => {
       'strategy',
       'id',
       'worker',
+      'servedBy',
+      'attempts',
       'arrivalMs',
       'ttftMs',
       'e2eMs',
@@ -56,6 +58,8 @@ describe('requestsJsonl', () => {
       strategy: 'cache-aware',
       id: 'r0',
       worker: 0,
+      servedBy: 0,
+      attempts: 1,
       arrivalMs: 0,
       ttftMs: 40,
       e2eMs: 70,
@@ -78,6 +82,8 @@ describe('requestsJsonl', () => {
       strategy: 'cache-aware',
       id: 'big',
       worker: null,
+      servedBy: null,
+      attempts: 0,
       arrivalMs: 100,
       ttftMs: null,
       e2eMs: null,
@@ -134,7 +140,7 @@ describe('requestsJsonl', () => {
     const record: RequestRecord = { ...newRequestRecord('say "hi"\n', 0.1 + 0.2, 16, 1), firstTokenAt: 1 / 3 + 0.1 + 0.2, state: 'pending' };
     const text = requestsJsonl([{ strategy: 'a\\b', records: [record] }]);
     expect(text).toBe(
-      '{"strategy":"a\\\\b","id":"say \\"hi\\"\\n","worker":null,"arrivalMs":0.3,"ttftMs":0.333333,"e2eMs":null,' +
+      '{"strategy":"a\\\\b","id":"say \\"hi\\"\\n","worker":null,"servedBy":null,"attempts":0,"arrivalMs":0.3,"ttftMs":0.333333,"e2eMs":null,' +
         '"promptBlocks":1,"cachedBlocks":null,"computedBlocks":null,"outputTokens":0,"status":"pending",' +
         '"predicted":null,"rule":null,"reason":null}\n',
     );

@@ -46,7 +46,7 @@ describe('scenarios/rag.ts', () => {
     ].sort());
     const lines = readFileSync(join(out, 'requests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(STRATEGY_NAMES.length * 40);
-    expect(Object.keys(lines[0]!)).toEqual(['strategy', 'id', 'worker', 'arrivalMs', 'ttftMs', 'e2eMs', 'promptBlocks', 'cachedBlocks', 'computedBlocks', 'outputTokens', 'status', 'predicted', 'rule', 'reason']);
+    expect(Object.keys(lines[0]!)).toEqual(['strategy', 'id', 'worker', 'servedBy', 'attempts', 'arrivalMs', 'ttftMs', 'e2eMs', 'promptBlocks', 'cachedBlocks', 'computedBlocks', 'outputTokens', 'status', 'predicted', 'rule', 'reason']);
     expect(lines.every((l) => l['status'] === 'completed')).toBe(true);
     expect(stdout).toContain('cache-aware');
   });
