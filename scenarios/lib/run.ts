@@ -1,6 +1,7 @@
 // What every scenario does around its workload: build it from the flags, run the experiment, and
 // turn known errors into one line and a non-zero exit.
 
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { SimulatorError } from '../../src/errors.ts';
 import { memoizeTokens } from '../../src/model/memo-source.ts';
@@ -57,6 +58,7 @@ export async function runScenario<S extends ScenarioName>(scenario: S, flags: Sc
  * browser needs the internet; the simulation itself stays offline.
  */
 async function startInspector(port: number, speed: number): Promise<{ inspect: Observer<InspectionEvent>; stop(): void }> {
+  await checkPortFree(port);
   // Loaded only with --inspect: a server and a WebSocket client most runs never need.
   const [{ createWebSocketInspector }, { createInspectorServer }] = await Promise.all([import('@statelyai/inspect'), import('@statelyai/inspect/server')]);
   const server = createInspectorServer({ port, autoOpen: false });
@@ -70,6 +72,23 @@ async function startInspector(port: number, speed: number): Promise<{ inspect: O
       server.stop();
     },
   };
+}
+
+/** The inspector's port could not be listened on; the message names it and why. */
+class InspectorPortError extends SimulatorError {
+  override readonly name = 'InspectorPortError';
+}
+
+/** Listens on `port` for a moment: a port in use is one line before anything runs (the inspector's server would crash on it later). */
+async function checkPortFree(port: number): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      const why = error.code === 'EADDRINUSE' ? 'already in use' : error.code === 'EACCES' ? 'permission denied' : error.message;
+      reject(new InspectorPortError(`--inspect-port ${port}: ${why}; pick another port`));
+    });
+    probe.listen(port, () => probe.close(() => resolve()));
+  });
 }
 
 /** Runs `main`, printing the simulator's own errors as one line (no stack; anything else is a bug and keeps its stack) and exiting with 1. */

@@ -35,7 +35,15 @@ export function generateCorpus(options: CorpusOptions): TextDocument[] {
 
 /** The .txt files of a folder, read synchronously and sorted by name (code-unit order, not locale order). */
 export function loadTextFolder(path: string): TextDocument[] {
-  const names = readdirSync(path)
+  let entries: string[];
+  try {
+    entries = readdirSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'a file, not a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new WorkloadOptionError(`folder '${path}': cannot read the documents: ${why}`);
+  }
+  const names = entries
     .filter((name) => name.toLowerCase().endsWith('.txt'))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (names.length === 0) throw new WorkloadOptionError(`folder '${path}' holds no .txt files; give a folder of plain-text documents`);

@@ -69,3 +69,11 @@ describe('output piped into head', () => {
     expect(code).toBe(0);
   }, 60_000);
 });
+
+describe('--docs', () => {
+  it('names a documents folder that is not there in one line, without a stack', () => {
+    const result = spawnSync(tsx, [join(root, 'scenarios/rag.ts'), '--model', 'dummy', '--requests', '5', '--docs', join(dir, 'no-docs'), '--out', join(dir, 'docs-out')], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(`error: folder '${join(dir, 'no-docs')}': cannot read the documents: no such folder`);
+  });
+});

@@ -1,7 +1,8 @@
 // --inspect: the scenario serves the inspector bridge page and streams every actor's inspection
 // events over the local WebSocket server, as a browser tab would receive them. Loopback only.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -56,5 +57,21 @@ describe('inspection', () => {
     const types = new Set(received.map((m) => m.type));
     expect(types.has('@xstate.snapshot') || types.has('@xstate.event')).toBe(true);
     expect(received.length).toBeGreaterThan(10);
+  }, 60_000);
+
+  it('says in one line that --inspect-port is in use, before running anything', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, r));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const result = spawnSync(join(root, 'node_modules/.bin/tsx'), [
+        join(root, 'scenarios/rag.ts'), '--inspect', '--inspect-port', String(port), '--model', 'dummy', '--requests', '3', '--strategy', 'cache-aware', '--out', join(root, '.cache/test-inspect-taken'),
+      ], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 30_000 });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(`error: --inspect-port ${port}: already in use; pick another port`);
+      expect(result.stdout).not.toContain('Stately inspector');
+    } finally {
+      taken.close();
+    }
   }, 60_000);
 });

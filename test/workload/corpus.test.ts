@@ -52,6 +52,17 @@ describe('loadTextFolder', () => {
     }
   });
 
+  it('names a folder that is not there, or is a file, in one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corpus-'));
+    try {
+      writeFileSync(join(dir, 'a-file'), 'x');
+      expect(() => loadTextFolder(join(dir, 'nope'))).toThrow(new WorkloadOptionError(`folder '${join(dir, 'nope')}': cannot read the documents: no such folder`));
+      expect(() => loadTextFolder(join(dir, 'a-file'))).toThrow(`folder '${join(dir, 'a-file')}': cannot read the documents: a file, not a folder`);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
   it('refuses a folder without .txt files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'corpus-'));
     try {
