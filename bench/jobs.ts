@@ -2,12 +2,11 @@
 // dummy tokens, whole processes, interleaved; the figure that counts is the ratio of the medians.
 // Also checks that both wrote the same results (wall times aside) and the same requests.jsonl.
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, printTable } from './measure.ts';
+import { printTable, timeJobs } from './measure.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const trace = join(root, '../shared/traces/conversation_trace.jsonl');
@@ -28,19 +27,10 @@ export async function benchJobs(): Promise<Record<string, number>> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'scr-bench-jobs-'));
   try {
-    const wall: Record<1 | 2, number[]> = { 1: [], 2: [] };
-    for (let i = 0; i < RUNS; i++) {
-      for (const jobs of [1, 2] as const) {
-        const t0 = performance.now();
-        const result = spawnSync(tsx, [join(root, 'scenarios/replay.ts'), trace, '--strategy', 'all', '--model', 'dummy', '--quiet', '--jobs', String(jobs), '--out', join(dir, `jobs-${jobs}`)], { cwd: root, encoding: 'utf8' });
-        if (result.status !== 0) throw new Error(`replay --jobs ${jobs} failed:\n${result.stderr}`);
-        wall[jobs].push((performance.now() - t0) / 1000);
-      }
-    }
+    const figures = timeJobs(tsx, root, RUNS, (jobs) => [join(root, 'scenarios/replay.ts'), trace, '--strategy', 'all', '--model', 'dummy', '--quiet', '--jobs', String(jobs), '--out', join(dir, `jobs-${jobs}`)]);
     const same =
       deterministic(join(dir, 'jobs-1')) === deterministic(join(dir, 'jobs-2')) &&
       readFileSync(join(dir, 'jobs-1/requests.jsonl')).equals(readFileSync(join(dir, 'jobs-2/requests.jsonl')));
-    const figures = { jobs1S: median(wall[1]), jobs2S: median(wall[2]), ratio: median(wall[2]) / median(wall[1]) };
     printTable(`--strategy all on the conversation trace, dummy tokens: whole process, medians of ${RUNS}, interleaved`, [
       { measure: '--jobs 1', value: `${figures.jobs1S.toFixed(1)} s` },
       { measure: '--jobs 2', value: `${figures.jobs2S.toFixed(1)} s` },

@@ -1,6 +1,7 @@
 // A thin wrapper over tinybench: run named tasks, return each one's mean time per call.
 
 import { Bench } from 'tinybench';
+import { spawnSync } from 'node:child_process';
 
 export interface Measured {
   readonly name: string;
@@ -38,4 +39,21 @@ export function median(xs: readonly number[]): number {
 export function printTable(title: string, rows: readonly Record<string, string | number>[]): void {
   console.log(`\n${title}`);
   console.table(rows);
+}
+
+/** The jobs figures of a whole-process command: medians of `--jobs 1` and `--jobs 2` wall seconds over `runs` interleaved pairs, and their ratio. */
+export type JobsFigures = Record<'jobs1S' | 'jobs2S' | 'ratio', number>;
+
+/** Runs `args(jobs, run)` with tsx as whole processes, `--jobs 1` then `--jobs 2`, `runs` times, interleaved so the machine's noise hits both. */
+export function timeJobs(tsx: string, cwd: string, runs: number, args: (jobs: 1 | 2, run: number) => string[]): JobsFigures {
+  const wall: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  for (let i = 0; i < runs; i++) {
+    for (const jobs of [1, 2] as const) {
+      const t0 = performance.now();
+      const result = spawnSync(tsx, args(jobs, i), { cwd, encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`${args(jobs, i).join(' ')} failed:\n${result.stderr}`);
+      wall[jobs].push((performance.now() - t0) / 1000);
+    }
+  }
+  return { jobs1S: median(wall[1]), jobs2S: median(wall[2]), ratio: median(wall[2]) / median(wall[1]) };
 }

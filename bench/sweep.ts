@@ -3,12 +3,11 @@
 // fresh folder (a rerun would skip what is stored); the figure that counts is the ratio of the
 // medians. Also checks that both wrote the same sweep.csv rows (wall times aside).
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, printTable } from './measure.ts';
+import { printTable, timeJobs } from './measure.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const trace = join(root, '../shared/traces/conversation_trace.jsonl');
@@ -27,18 +26,9 @@ export async function benchSweep(): Promise<Record<string, number>> {
   try {
     const file = join(dir, 'sweep.json');
     writeFileSync(file, JSON.stringify({ scenario: 'replay', args: { trace, model: 'dummy' }, factors: { strategy: ['cache-aware', 'round-robin', 'dynamo', 'llm-d'], workers: [4, 8] } }));
-    const wall: Record<1 | 2, number[]> = { 1: [], 2: [] };
-    for (let i = 0; i < RUNS; i++) {
-      for (const jobs of [1, 2] as const) {
-        const out = join(dir, `run-${i}-jobs-${jobs}`);
-        const t0 = performance.now();
-        const result = spawnSync(tsx, [join(root, 'scenarios/sweep.ts'), file, '--quiet', '--jobs', String(jobs), '--out', out], { cwd: root, encoding: 'utf8' });
-        if (result.status !== 0) throw new Error(`sweep --jobs ${jobs} failed:\n${result.stderr}`);
-        wall[jobs].push((performance.now() - t0) / 1000);
-      }
-    }
+    // A fresh folder each time: a rerun would skip what is stored.
+    const figures = timeJobs(tsx, root, RUNS, (jobs, i) => [join(root, 'scenarios/sweep.ts'), file, '--quiet', '--jobs', String(jobs), '--out', join(dir, `run-${i}-jobs-${jobs}`)]);
     const same = JSON.stringify(rows(join(dir, 'run-0-jobs-1'))) === JSON.stringify(rows(join(dir, 'run-0-jobs-2')));
-    const figures = { jobs1S: median(wall[1]), jobs2S: median(wall[2]), ratio: median(wall[2]) / median(wall[1]) };
     printTable(`A sweep of 8 configurations on the conversation trace, dummy tokens: whole process, medians of ${RUNS}, interleaved`, [
       { measure: 'sweep.ts --jobs 1', value: `${figures.jobs1S.toFixed(1)} s` },
       { measure: 'sweep.ts --jobs 2', value: `${figures.jobs2S.toFixed(1)} s` },

@@ -7,3 +7,18 @@
 export class SimulatorError extends Error {
   override readonly name: string = 'SimulatorError';
 }
+
+const FS_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'a folder, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+};
+
+/** Why a file system call failed, in words (by its error code; `words` override them per caller), else its message. */
+export function fsReason(error: unknown, words: Readonly<Record<string, string>> = {}): string {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return words[code] ?? FS_REASONS[code] ?? (error as Error).message;
+}

@@ -3,21 +3,18 @@
 
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { SimulatorError } from '../../src/errors.ts';
+import { fsReason, SimulatorError } from '../../src/errors.ts';
 
 /** The results folder cannot be created or written to; the message names it and why. */
 export class OutputFolderError extends SimulatorError {
   override readonly name = 'OutputFolderError';
 }
 
+/** What the common reasons mean for a results folder. */
 const WHY: Readonly<Record<string, string>> = {
   EEXIST: 'a file is there, not a folder',
   ENOTDIR: 'a file is in the way on that path',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the file system is read-only',
   ENOENT: 'it cannot be created there',
-  ENOSPC: 'no space left on the device',
 };
 
 /**
@@ -44,7 +41,6 @@ export async function checkOutputFolder(dir: string, flag = '--out'): Promise<vo
     await writeFile(probe, '');
     await rm(probe);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw new OutputFolderError(`${flag} ${dir}: cannot write results there (${WHY[code] ?? (error as Error).message})`);
+    throw new OutputFolderError(`${flag} ${dir}: cannot write results there (${fsReason(error, WHY)})`);
   }
 }

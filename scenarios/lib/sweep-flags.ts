@@ -5,6 +5,7 @@
 
 import { access, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { fsReason } from '../../src/errors.ts';
 import { SweepError } from '../../src/experiment/errors.ts';
 import { sweepConfigurations, type Configuration } from '../../src/experiment/sweep-configurations.ts';
 import { parseSweepFile, type Level, type SweepSpec } from '../../src/experiment/sweep-file.ts';
@@ -47,8 +48,7 @@ export async function loadSweep(path: string): Promise<LoadedSweep> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new SweepError(`${path}: cannot read the sweep file: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (error as Error).message}`);
+    throw new SweepError(`${path}: cannot read the sweep file: ${fsReason(error)}`);
   }
   const parsed = parseSweepFile(text.replace(/^\uFEFF/, ''), path, SCENARIO_NAMES);
   const scenario = parsed.scenario as ScenarioName;

@@ -1,6 +1,7 @@
 // Document pools for RAG: a built-in corpus generated from a seed, or a folder of .txt files.
 
 import { readdirSync, readFileSync } from 'node:fs';
+import { fsReason } from '../errors.ts';
 import { join } from 'node:path';
 import { drawLength, type LengthSpec } from './lengths.ts';
 import { WorkloadOptionError } from './option-checks.ts';
@@ -39,9 +40,7 @@ export function loadTextFolder(path: string): TextDocument[] {
   try {
     entries = readdirSync(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'a file, not a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new WorkloadOptionError(`folder '${path}': cannot read the documents: ${why}`);
+    throw new WorkloadOptionError(`folder '${path}': cannot read the documents: ${fsReason(error, { ENOENT: 'no such folder', ENOTDIR: 'a file, not a folder' })}`);
   }
   const names = entries
     .filter((name) => name.toLowerCase().endsWith('.txt'))

@@ -10,6 +10,7 @@
 // length is not ceil(input_length / 512) is counted in `lengthMismatches`, not rejected.
 
 import { readFileSync } from 'node:fs';
+import { fsReason } from '../errors.ts';
 import { TOKENS_PER_BLOCK, promptOfIds } from './id-tokens.ts';
 import { parseTraceLine, type Checked, type TraceEntry } from './mooncake-line.ts';
 import { checkInteger, checkPositive } from './option-checks.ts';
@@ -64,9 +65,7 @@ export function readMooncakeTrace(path: string, options: MooncakeOptions = {}): 
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a trace file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new TraceError(path, null, `cannot read the trace: ${why}`);
+    throw new TraceError(path, null, `cannot read the trace: ${fsReason(error, { EISDIR: 'a folder, not a trace file' })}`);
   }
   return parseMooncakeTrace(text, path, options);
 }
