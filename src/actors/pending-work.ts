@@ -2,7 +2,7 @@
 // The run loop steps the clock only while nothing is pending, so host time spent in the model
 // never shows in virtual time.
 
-import type { PendingWork } from '../machines/worker-engine.ts';
+import type { PendingWork } from '../machines/token-prefetch.ts';
 
 export class PendingWorkCounter implements PendingWork {
   private count = 0;

@@ -102,13 +102,6 @@ export class BlockPool {
   private scanCached = 0;
   private scanReused = 0;
   private scanReclaimed = 0;
-  // What the last scan() looked at; a scan of the same array, unchanged, in an unchanged pool is
-  // not repeated (a worker asks canAllocate and then allocates the same sequence).
-  private scannedHashes: readonly BlockHash[] | null = null;
-  private scannedLength = 0;
-  private scannedVersion = -1;
-  /** Bumped by every change of a count or a cached hash. */
-  private version = 0;
 
   constructor(options: BlockPoolOptions) {
     const { capacity } = options;
@@ -159,7 +152,6 @@ export class BlockPool {
     const { scanCached: cached, scanReused: reused, scanReclaimed: reclaimed } = this;
     if (!this.canTake(needed - reused, reclaimed)) return null;
 
-    this.version++;
     const blocks: number[] = new Array<number>(needed);
     // Touch every reused block before taking fresh ones, so that no eviction takes them.
     for (let i = 0; i < hashes.length; i++) {
@@ -214,7 +206,6 @@ export class BlockPool {
     const grow = needed - seq.blocks.length;
     if (grow > 0 && !this.canTake(grow, 0)) return false;
 
-    this.version++;
     for (let i = 0; i < grow; i++) seq.blocks.push(this.takeFresh());
     seq.numTokens = numTokens;
     for (let i = seq.registered; i < hashes.length; i++) {
@@ -240,7 +231,6 @@ export class BlockPool {
       if (this.released.has(sequence)) throw new DoubleReleaseError(sequence);
       throw new UnknownSequenceError(sequence, 'release');
     }
-    this.version++;
     // Deepest first, so that among the blocks freed here the deepest is evicted first.
     for (let i = seq.blocks.length - 1; i >= 0; i--) this.unref(seq.blocks[i] as number);
     this.sequences.delete(sequence);
@@ -253,7 +243,6 @@ export class BlockPool {
       throw new InvariantError(`cannot clear the cache while ${this.sequences.size} sequences hold blocks`);
     }
     if (this.cachedCount === 0) return;
-    this.version++;
     for (const block of this.hashToBlock.values()) this.blockHash[block] = undefined;
     this.hashToBlock.clear();
     this.cachedCount = 0;
@@ -337,10 +326,6 @@ export class BlockPool {
    * computed, but shares its block (one block per hash).
    */
   private scan(hashes: readonly BlockHash[]): void {
-    if (hashes === this.scannedHashes && hashes.length === this.scannedLength && this.version === this.scannedVersion) return;
-    this.scannedHashes = hashes;
-    this.scannedLength = hashes.length;
-    this.scannedVersion = this.version;
     if (this.found.length < hashes.length) this.found = new Int32Array(hashes.length * 2);
     let cached = -1;
     let reused = 0;

@@ -2,6 +2,11 @@
 // each of its steps is known when it is planned: equal steps (the seed's model) in closed form,
 // or a table of their ends (a model where a step's cost grows with the contexts it reads).
 
+import type { LatencyModel, Step } from '../latency-model.ts';
+import type { HeldTokens } from './sequence.ts';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** The ends of a segment's steps, in virtual ms. */
 export interface StepTimes {
   /** When step j ends; j = 0 is the segment's start. */
@@ -53,4 +58,33 @@ export function tabledSteps(ends: Float64Array): StepTimes {
       return lo;
     },
   };
+}
+
+/**
+ * When each of the next `steps` decode steps of `running` ends, from `start` (`ends[0]`), as
+ * `latency` prices them: a sequence holding n tokens reads n + j − 1 at step j. `contexts` is
+ * scratch space, reused from one segment to the next.
+ */
+export function decodeStepEnds(start: number, steps: number, running: readonly HeldTokens[], latency: LatencyModel, contexts: number[]): Float64Array {
+  const ends = new Float64Array(steps + 1);
+  ends[0] = start;
+  contexts.length = 0;
+  let attended = 0;
+  for (const seq of running) {
+    const n = seq.promptTokens + seq.generated;
+    contexts.push(n);
+    attended += n;
+  }
+  const step: Mutable<Step> = {
+    kind: 'decode', prefillTokens: 0, prefillBlocks: 0, sequences: contexts.length, contextLengths: contexts, attendedTokens: 0, attentionPairs: 0,
+  };
+  for (let j = 1; j <= steps; j++) {
+    if (j > 1) {
+      for (let i = 0; i < contexts.length; i++) contexts[i]!++;
+      attended += contexts.length;
+    }
+    step.attendedTokens = step.attentionPairs = attended;
+    ends[j] = (ends[j - 1] as number) + latency.stepMs(step);
+  }
+  return ends;
 }

@@ -5,25 +5,40 @@
 //                 budget allow; a prompt larger than the budget left is prefilled in chunks over
 //                 several steps, one decode step between two chunks while others are running
 //                 (vLLM's chunked prefill, its decodes interleaved rather than mixed in).
-//   decode step:  every running sequence gets one token. At the end of the
-//                 step each sequence first takes a slot for its token (no free block → the most
-//                 recently admitted sequence is preempted), then gets the token; blocks that fill
-//                 are hashed and registered; sequences at their last token complete.
+//   decode step:  every running sequence gets one token (decode-step.ts: a slot for each token,
+//                 preempting the most recently admitted sequence when no block is free; the
+//                 tokens; the completions).
 //
 // A decode *segment* is a run of steps with nothing in it that changes the batch: it ends at the
 // earliest completion (maximum tokens or end-of-text), at the first step that may lack a block,
 // or at the step boundary after an arrival that could be admitted. Steps are processed one by
 // one with their own times whether a segment holds one step or many, so both give the same
-// results. How long a step lasts is the latency model's answer (src/latency-model.ts); `sync()` processes the steps already over, so that what they announce is on the bus
-// before anything else happens at that time.
+// results. How long a step lasts is the latency model's answer (src/latency-model.ts); `sync()`
+// processes the steps already over, so that what they announce is on the bus before anything else
+// happens at that time.
+//
+// Admission is decided once per event: between steps by allocating the first waiting request's
+// blocks (`startPrefill`), on an arrival by `acceptIntoPrefill` or `acceptDuringDecode`; the
+// machine follows what the engine did and never asks it the same question twice.
+//
+// Helpers: a request on the worker (sequence.ts), the prefill step's figures (prefill-shape.ts),
+// the segment's bounds (segment-bounds.ts), its step ends (step-times.ts), its tokens
+// (token-prefetch.ts), the end of a decode step (decode-step.ts); the rule that rejects a request
+// at once (src/cache/never-fits.ts).
 
-import { BlockPool } from '../cache/block-pool.ts';
-import type { BlockHash, ChainHasher } from '../cache/hash.ts';
+import { BlockPool, type Allocation } from '../cache/block-pool.ts';
+import type { ChainHasher } from '../cache/hash.ts';
+import { neverFits, type NeverFits } from '../cache/never-fits.ts';
 import { DEFAULT_MAX_RUNNING } from '../batch-limits.ts';
-import type { LatencyModel, Step } from '../latency-model.ts';
-import type { EngineState, Message, RequestRouted, RequestSpec, WorkerId } from '../messages.ts';
+import type { LatencyModel } from '../latency-model.ts';
+import type { EngineState, Message, RequestRouted, WorkerId } from '../messages.ts';
 import type { TokenSource } from '../model/token-source.ts';
-import { tabledSteps, uniformSteps, type StepTimes } from './step-times.ts';
+import { endDecodeStep, type DecodeStepWorker, type Finish } from './decode-step.ts';
+import { addChunk, clearPrefillShape, emptyPrefillShape, type PrefillShape } from './prefill-shape.ts';
+import { firstFillStep, firstHeadMatchStep, firstShortageStep, kvEventWithin } from './segment-bounds.ts';
+import { newSequence, type Sequence } from './sequence.ts';
+import { decodeStepEnds, tabledSteps, uniformSteps, type StepTimes } from './step-times.ts';
+import { TokenPrefetch, type PendingWork } from './token-prefetch.ts';
 
 /** Most steps a segment holds when its steps differ: its table of step ends is computed when planned. */
 const TABLED_SEGMENT_STEPS = 64;
@@ -50,47 +65,6 @@ export interface WorkerEngineOptions {
   readonly pendingWork?: PendingWork;
   /** Check the cache invariants after every step (slow; for tests and soak runs). */
   readonly debug?: boolean;
-}
-
-/** Work outside the clock (a model computing tokens) that virtual time must wait for. */
-export interface PendingWork {
-  begin(): void;
-  end(): void;
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown }).then === 'function';
-}
-
-/** A request on this worker. Its token array doubles as the token source's view of it. */
-interface Sequence {
-  readonly spec: RequestSpec;
-  readonly requestId: string;
-  /** The prompt, then the generated tokens, then tokens computed ahead and not yet emitted. */
-  readonly tokens: number[];
-  /** Hashes of the full blocks among the prompt and the generated tokens. */
-  readonly hashes: BlockHash[];
-  readonly promptTokens: number;
-  generated: number;
-  /** Prompt tokens (the generated ones included after a preemption) its prefill has yet to compute. */
-  prefillLeft: number;
-  /** Tokens emitted since the last REQUEST.TOKENS message, the time of the first, and each one's time when steps differ. */
-  pending: number[];
-  pendingAt: number;
-  pendingStepMs: number;
-  pendingTimes: number[];
-}
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** The prefill step being built, as the latency model sees it. */
-interface PrefillShape {
-  prefillTokens: number;
-  prefillBlocks: number;
-  sequences: number;
-  readonly contextLengths: number[];
-  attendedTokens: number;
-  attentionPairs: number;
 }
 
 interface Segment {
@@ -131,16 +105,15 @@ export class WorkerEngine {
   private preemptedAt = Number.NEGATIVE_INFINITY;
   private prefillStartedAt = -1;
   /** What the current prefill step computes, and the token budget it has left. */
-  private readonly prefillShape: PrefillShape = { prefillTokens: 0, prefillBlocks: 0, sequences: 0, contextLengths: [], attendedTokens: 0, attentionPairs: 0 };
+  private readonly prefillShape: PrefillShape = emptyPrefillShape();
   private budgetLeft = Infinity;
   private prefillEndsAt = 0;
   /** Each running sequence's context, reused while a segment's step table is built. */
   private readonly contexts: number[] = [];
   private segment: Segment | null = null;
-  /** The segment's tokens, while an asynchronous source computes them. */
-  private tokenJob: Promise<void> | null = null;
-  private readonly tokenBatch: Sequence[] = [];
-  private readonly pendingWork: PendingWork | undefined;
+  private readonly prefetch: TokenPrefetch;
+  /** What a decode step sees of this engine (decode-step.ts). */
+  private readonly stepWorker: DecodeStepWorker;
   private readonly debug: boolean;
   // A worker starts idle; WORKER.UP announces that.
   private announced: EngineState = 'idle';
@@ -155,7 +128,22 @@ export class WorkerEngine {
     this.source = options.tokens;
     this.now = options.now;
     this.publish = options.publish;
-    this.pendingWork = options.pendingWork;
+    this.prefetch = new TokenPrefetch(options.tokens, options.pendingWork);
+    const cache = (): BlockPool => this.cache; // a new one after the worker goes down
+    const eos = (): number | null => this.source.eosTokenId;
+    this.stepWorker = {
+      running: this.running,
+      get pool() {
+        return cache();
+      },
+      hasher: this.hasher,
+      get eosTokenId() {
+        return eos();
+      },
+      preempt: (seq, at) => this.preempt(seq, at),
+      complete: (seq, at, finish) => this.complete(seq, at, finish),
+      publishKv: (at) => this.publishKv(at),
+    };
     this.debug = options.debug ?? false;
     this.maxRunning = options.maxRunning ?? DEFAULT_MAX_RUNNING;
     this.maxBatchedTokens = options.maxBatchedTokens ?? Infinity;
@@ -168,6 +156,7 @@ export class WorkerEngine {
     if (!(this.stepsPerSegment >= 1)) throw new RangeError(`stepsPerSegment is ${this.stepsPerSegment}; it must be ≥ 1`);
   }
 
+  /** The worker's cache (a new, empty one after the worker went down). */
   get pool(): BlockPool {
     return this.cache;
   }
@@ -191,54 +180,51 @@ export class WorkerEngine {
     });
   }
 
-  /** Queues a routed request, or rejects it at once if it can never run here. */
-  accept(message: RequestRouted): void {
-    const { request, hashes } = message;
-    const rejection = this.rejection(request);
+  /** Queues a routed request, or rejects it at once if it can never run here; returns whether it was queued. */
+  accept(message: RequestRouted): boolean {
+    const { request } = message;
+    const rejection = this.neverFits(message);
     if (rejection !== null) {
       this.publish({ type: 'REQUEST.REJECTED', at: this.now(), requestId: request.id, workerId: this.id, ...rejection });
-      return;
+      return false;
     }
-    this.waiting.push({
-      spec: request,
-      requestId: request.id,
-      tokens: request.prompt.slice(),
-      hashes: hashes.slice(),
-      promptTokens: request.prompt.length,
-      generated: 0,
-      prefillLeft: 0,
-      pending: [],
-      pendingAt: 0,
-      pendingStepMs: 0,
-      pendingTimes: [],
-    });
-  }
-
-  /** Whether the request of `message` would be admitted at once if it arrived now. */
-  wouldAdmitAtOnce(message: RequestRouted): boolean {
-    return (
-      !this.preemptedThisInstant() &&
-      this.waiting.length === 0 &&
-      this.partial === null &&
-      this.batchSize() < this.maxRunning &&
-      this.rejection(message.request) === null &&
-      this.pool.canAllocate(message.hashes, message.request.prompt.length)
-    );
+    this.waiting.push(newSequence(message));
+    return true;
   }
 
   /**
-   * Whether a prefill step goes next: a chunked prefill goes on (after one decode step, if any
-   * sequence runs), or the first waiting request fits now (FCFS: nobody overtakes it).
+   * A request routed during a prefill step, queued (or rejected). If the step started at this
+   * very instant and the request is alone in line, it was waiting at the step's start: it joins
+   * the step if its blocks can be allocated, and the step grows. Returns whether the step's timer
+   * must be re-armed.
    */
-  canStartPrefill(): boolean {
-    if (this.partial !== null) return !(this.chunkedLast && this.running.length > 0);
-    const head = this.waiting[0];
-    return (
-      head !== undefined &&
-      !this.preemptedThisInstant() &&
-      this.batchSize() < this.maxRunning &&
-      this.pool.canAllocate(head.hashes, head.promptTokens + head.generated)
-    );
+  acceptIntoPrefill(message: RequestRouted): boolean {
+    if (!this.accept(message) || !this.prefillJustStarted() || !this.aloneInLine()) return false;
+    const seq = this.waiting[0] as Sequence;
+    // NOTE: with the step's token budget spent, a request that fits waits for the next step, and
+    // the timer is re-armed all the same (at the same end): re-arming gives the timer a later
+    // place among those due at that instant, and runs stay byte-identical with earlier versions.
+    if (this.budgetLeft <= 0) return this.pool.canAllocate(seq.hashes, seq.promptTokens);
+    this.admitWaiting();
+    return this.waiting.length === 0;
+  }
+
+  /**
+   * A request routed during a decode segment (or while its tokens are computed), queued (or
+   * rejected). If it could be admitted at once — alone in line, its blocks free now — the segment
+   * is cut at the next step boundary, so that its prefill goes next. Returns whether it was cut.
+   */
+  acceptDuringDecode(message: RequestRouted): boolean {
+    if (!this.accept(message) || !this.aloneInLine()) return false;
+    const seq = this.waiting[0] as Sequence;
+    if (!this.pool.canAllocate(seq.hashes, seq.promptTokens)) return false;
+    this.cutSegment();
+    return true;
+  }
+
+  /** Whether the request just queued is the only one waiting, with room for it in the batch and no preemption at this instant. */
+  private aloneInLine(): boolean {
+    return this.waiting.length === 1 && this.partial === null && !this.preemptedThisInstant() && this.batchSize() < this.maxRunning;
   }
 
   /** Whether a preemption happened at this very instant while sequences still run: the next step is theirs (decode), not an admission. */
@@ -246,29 +232,49 @@ export class WorkerEngine {
     return this.preemptedAt === this.now() && this.running.length > 0;
   }
 
+  /** Whether any sequence is decoding. */
   hasRunning(): boolean {
     return this.running.length > 0;
   }
 
   /**
-   * Starts a prefill step: admits waiting requests in order while they fit; the step's length
-   * follows their blocks. Within a step already started (its state re-entered), does nothing.
+   * Starts a prefill step if one goes next: a chunked prefill goes on (after one decode step, if
+   * any sequence runs), or the first waiting request is admitted if its blocks can be allocated
+   * now (FCFS: nobody overtakes it), and with it every next one that fits. Allocating is the
+   * admission decision: nothing asks the pool beforehand. The step's length follows its blocks;
+   * the prefill state is announced before the step's admissions.
    */
   startPrefill(): void {
-    if (this.prefilling.length > 0) return;
-    this.applySlowdown();
-    this.prefillStartedAt = this.now();
-    const shape = this.prefillShape;
-    shape.prefillTokens = shape.prefillBlocks = shape.sequences = shape.attendedTokens = shape.attentionPairs = 0;
-    shape.contextLengths.length = 0;
-    this.budgetLeft = this.maxBatchedTokens;
     const partial = this.partial;
     if (partial !== null) {
+      if (this.chunkedLast && this.running.length > 0) return;
+      this.beginPrefillStep();
       this.partial = null;
       this.prefilling.push(partial);
-      this.addChunk(partial);
+      this.takeChunk(partial);
+    } else {
+      const seq = this.waiting[0];
+      if (seq === undefined || this.preemptedThisInstant() || this.batchSize() >= this.maxRunning) return;
+      const allocation = this.pool.allocate(seq.requestId, seq.hashes, seq.promptTokens + seq.generated);
+      if (allocation === null) return;
+      this.beginPrefillStep();
+      this.admit(seq, allocation);
     }
     this.admitWaiting();
+  }
+
+  /** A prefill step begins now: announced, a stall applied, its figures cleared, its token budget full. */
+  private beginPrefillStep(): void {
+    this.enter('prefill');
+    this.applySlowdown();
+    this.prefillStartedAt = this.now();
+    clearPrefillShape(this.prefillShape);
+    this.budgetLeft = this.maxBatchedTokens;
+  }
+
+  /** Whether a prefill step is under way: `startPrefill` started one that has not finished. */
+  inPrefillStep(): boolean {
+    return this.prefilling.length > 0;
   }
 
   /** Whether the current prefill step started at this very instant (so it can still take more). */
@@ -276,55 +282,45 @@ export class WorkerEngine {
     return this.prefillStartedAt === this.now() && this.prefilling.length > 0;
   }
 
-  /** Adds the requests that arrived at the step's first instant to the step, lengthening it. */
-  joinPrefill(): void {
-    this.admitWaiting();
-  }
-
+  /** Admits waiting requests in order while they fit, then prices the step. */
   private admitWaiting(): void {
-    const now = this.now();
     while (this.waiting.length > 0 && this.batchSize() < this.maxRunning && this.budgetLeft > 0) {
       const seq = this.waiting[0] as Sequence;
-      const numTokens = seq.promptTokens + seq.generated;
-      const allocation = this.pool.allocate(seq.requestId, seq.hashes, numTokens);
+      const allocation = this.pool.allocate(seq.requestId, seq.hashes, seq.promptTokens + seq.generated);
       if (allocation === null) break;
-      this.waiting.shift();
-      this.prefilling.push(seq);
-      seq.prefillLeft = Math.max(0, numTokens - allocation.cachedBlocks * this.pool.blockSize);
-      this.addChunk(seq);
-      this.publish({
-        type: 'REQUEST.ADMITTED',
-        at: now,
-        requestId: seq.requestId,
-        workerId: this.id,
-        cachedBlocks: allocation.cachedBlocks,
-        computedBlocks: allocation.computedBlocks,
-        promptTokens: numTokens,
-      });
-      this.publishKv(now);
+      this.admit(seq, allocation);
     }
     if (this.debug) this.cache.checkInvariants();
     this.prefillEndsAt = this.prefillStartedAt + this.latency.stepMs({ kind: 'prefill', ...this.prefillShape });
   }
 
-  /**
-   * Adds the next chunk of `seq`'s prefill to the step: as much of what it has left as the budget
-   * allows. Its blocks are counted as DESIGN §3.4 counts them, spread over the chunks that fill them.
-   */
-  private addChunk(seq: Sequence): void {
-    const total = seq.promptTokens + seq.generated;
+  /** The first waiting sequence, its blocks allocated, joins the prefill step. */
+  private admit(seq: Sequence, allocation: Allocation): void {
+    const now = this.now();
+    const numTokens = seq.promptTokens + seq.generated;
+    this.waiting.shift();
+    this.prefilling.push(seq);
+    seq.prefillLeft = Math.max(0, numTokens - allocation.cachedBlocks * this.pool.blockSize);
+    this.takeChunk(seq);
+    this.publish({
+      type: 'REQUEST.ADMITTED',
+      at: now,
+      requestId: seq.requestId,
+      workerId: this.id,
+      cachedBlocks: allocation.cachedBlocks,
+      computedBlocks: allocation.computedBlocks,
+      promptTokens: numTokens,
+    });
+    this.publishKv(now);
+  }
+
+  /** Adds the next chunk of `seq`'s prefill to the step: as much of what it has left as the budget allows. */
+  private takeChunk(seq: Sequence): void {
     const chunk = Math.min(seq.prefillLeft, this.budgetLeft);
-    const before = total - seq.prefillLeft; // cached, or computed by earlier chunks
-    const bs = this.pool.blockSize;
-    const shape = this.prefillShape;
+    const before = seq.promptTokens + seq.generated - seq.prefillLeft; // cached, or computed by earlier chunks
     seq.prefillLeft -= chunk;
     this.budgetLeft -= chunk;
-    shape.prefillTokens += chunk;
-    shape.prefillBlocks += Math.ceil((before + chunk) / bs) - Math.ceil(before / bs);
-    shape.sequences++;
-    shape.contextLengths.push(before + chunk);
-    shape.attendedTokens += before + chunk;
-    shape.attentionPairs += chunk * before + (chunk * (chunk + 1)) / 2;
+    addChunk(this.prefillShape, before, chunk, this.pool.blockSize);
   }
 
   /** Virtual ms until the current prefill step ends. */
@@ -358,59 +354,32 @@ export class WorkerEngine {
     this.applySlowdown();
     this.chunkedLast = false;
     const uniformMs = this.latency.uniformDecodeMs;
+    const bs = this.pool.blockSize;
     // A chunked prefill waits for one decode step only, and so does a waiting request held back
     // by a preemption at this instant; a table of step ends is built ahead.
     let steps = this.partial !== null || (this.preemptedThisInstant() && this.waiting.length > 0) ? 1 : uniformMs === null ? Math.min(this.stepsPerSegment, TABLED_SEGMENT_STEPS) : this.stepsPerSegment;
     for (const seq of this.running) steps = Math.min(steps, seq.spec.maxTokens - seq.generated);
-    steps = Math.min(steps, this.firstShortageStep(steps), this.firstHeadMatchStep());
+    steps = Math.min(steps, firstShortageStep(this.running, this.pool.freeBlocks(), bs, steps), this.headMatchStep());
     // A block a running sequence fills may turn out to be one the pool holds already: the pool
     // shares that one and hands the new one back, and the freed block can make the waiting head fit.
-    if (this.waiting.length > 0) steps = Math.min(steps, this.firstFillStep());
+    if (this.waiting.length > 0) steps = Math.min(steps, firstFillStep(this.running, bs));
     if (steps < 1 || !Number.isFinite(steps)) throw new Error(`worker ${this.id}: planned a segment of ${steps} steps`);
     const start = this.now();
-    const times = uniformMs === null ? tabledSteps(this.stepEnds(start, steps)) : uniformSteps(start, uniformMs);
+    const times = uniformMs === null ? tabledSteps(decodeStepEnds(start, steps, this.running, this.latency, this.contexts)) : uniformSteps(start, uniformMs);
     this.segment = { steps, done: 0, times, tabled: uniformMs === null };
-    this.tokenJob = this.tokensAheadOrFailure();
+    this.prefetch.start(this.segment, this.running);
   }
 
-  /** computeTokensAhead(1), a synchronous source's exception turned into a failed job: its requests fail as an asynchronous source's do (tokensFailed). */
-  private tokensAheadOrFailure(): Promise<void> | null {
-    try {
-      return this.computeTokensAhead(1);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  /** When each of the next `steps` decode steps ends, from `start`: a sequence holding n tokens reads n + j − 1 at step j. */
-  private stepEnds(start: number, steps: number): Float64Array {
-    const ends = new Float64Array(steps + 1);
-    ends[0] = start;
-    const contexts = this.contexts;
-    contexts.length = 0;
-    let attended = 0;
-    for (const seq of this.running) {
-      const n = seq.promptTokens + seq.generated;
-      contexts.push(n);
-      attended += n;
-    }
-    const step: Mutable<Step> = {
-      kind: 'decode', prefillTokens: 0, prefillBlocks: 0, sequences: contexts.length, contextLengths: contexts, attendedTokens: 0, attentionPairs: 0,
-    };
-    for (let j = 1; j <= steps; j++) {
-      if (j > 1) {
-        for (let i = 0; i < contexts.length; i++) contexts[i]!++;
-        attended += contexts.length;
-      }
-      step.attendedTokens = step.attentionPairs = attended;
-      ends[j] = (ends[j - 1] as number) + this.latency.stepMs(step);
-    }
-    return ends;
+  /** The first step at which a running sequence fills the block where the waiting head's cached prefix stops (see firstHeadMatchStep). */
+  private headMatchStep(): number {
+    const head = this.waiting[0];
+    if (head === undefined) return Infinity;
+    return firstHeadMatchStep(this.running, head.hashes, this.pool.lookup(head.hashes), this.pool.blockSize);
   }
 
   /** Whether the segment's tokens are still being computed by an asynchronous source. */
   awaitingTokens(): boolean {
-    return this.tokenJob !== null;
+    return this.prefetch.pending;
   }
 
   /**
@@ -418,22 +387,17 @@ export class WorkerEngine {
    * cluster's run loop waits for it). Counted as pending work until `tokensArrived()`.
    */
   tokensReady(): Promise<void> {
-    const job = this.tokenJob;
-    if (job === null) return Promise.resolve();
-    this.pendingWork?.begin();
-    return job;
+    return this.prefetch.ready();
   }
 
   /** The tokens are in: the segment can run. */
   tokensArrived(): void {
-    this.tokenJob = null;
-    this.pendingWork?.end();
+    this.prefetch.settle();
   }
 
   /** The token source failed: every running request fails with its reason; nothing is lost. */
   tokensFailed(error: unknown): void {
-    this.tokenJob = null;
-    this.pendingWork?.end();
+    this.prefetch.settle();
     const reason = `token source '${this.source.name}' failed: ${error instanceof Error ? error.message : String(error)}`;
     const at = this.now();
     for (const seq of this.running.splice(0)) {
@@ -453,20 +417,13 @@ export class WorkerEngine {
   /**
    * Whether steps of the current segment are over, not processed yet, and announce KV events
    * (a block fills, or a new block is taken and may evict): only then does `sync` matter to the
-   * router. A sequence holding n tokens first takes a block at step 1 if n is a multiple of the
-   * block size, and first fills one at step bs − (n mod bs) otherwise.
+   * router.
    */
   hasKvEventsDue(): boolean {
     const s = this.segment;
     if (s === null) return false;
     const due = this.stepsOverBy(s) - s.done;
-    if (due <= 0) return false;
-    const bs = this.pool.blockSize;
-    for (const seq of this.running) {
-      const r = (seq.promptTokens + seq.generated) % bs;
-      if ((r === 0 ? 1 : bs - r) <= due) return true;
-    }
-    return false;
+    return due > 0 && kvEventWithin(this.running, due, this.pool.blockSize);
   }
 
   /**
@@ -506,7 +463,7 @@ export class WorkerEngine {
     for (const seq of this.running) this.flushTokens(seq);
     const at = this.now();
     this.publish({ type: 'WORKER.DOWN', at, workerId: this.id, reason });
-    if (this.tokenJob !== null) this.tokensArrived(); // the model's answer no longer matters
+    if (this.prefetch.pending) this.prefetch.settle(); // the model's answer no longer matters
     const lost = [...this.running, ...this.prefilling, ...(this.partial === null ? [] : [this.partial]), ...this.waiting];
     this.running.length = 0;
     this.prefilling = [];
@@ -555,136 +512,10 @@ export class WorkerEngine {
     return this.running.length + this.prefilling.length + (this.partial === null ? 0 : 1);
   }
 
-  private rejection(request: RequestSpec): { code: 'too-large' | 'context-limit'; reason: string } | null {
-    const capacity = this.pool.capacity;
-    const bs = this.pool.blockSize;
-    const prompt = request.prompt.length;
-    const total = prompt + request.maxTokens;
-    if (total > this.maxContextTokens) {
-      return {
-        code: 'context-limit',
-        reason: `prompt ${prompt} + max tokens ${request.maxTokens} = ${total} tokens exceed the context limit of ${this.maxContextTokens}`,
-      };
-    }
-    if (capacity === 'unbounded') return null;
-    const promptBlocks = Math.ceil(prompt / bs);
-    if (promptBlocks + 1 > capacity) {
-      return { code: 'too-large', reason: `prompt needs ${promptBlocks} blocks + 1 to grow; a worker has ${capacity}` };
-    }
-    const totalBlocks = Math.ceil(total / bs);
-    if (totalBlocks > capacity) {
-      return {
-        code: 'too-large',
-        reason: `prompt ${prompt} + max tokens ${request.maxTokens} need ${totalBlocks} blocks; a worker has ${capacity}`,
-      };
-    }
-    return null;
-  }
-
-  /**
-   * The first step at which the running sequences may need more new blocks than are free now.
-   * A sequence holding n tokens needs a new block for the token of step j when (n + j − 1) is a
-   * multiple of the block size: at steps f, f + bs, f + 2·bs, … with f = (−n mod bs) + 1.
-   */
-  private firstShortageStep(limit: number): number {
-    const free = this.pool.freeBlocks();
-    if (free === Infinity) return Infinity;
-    const bs = this.pool.blockSize;
-    const demand = (j: number): number => {
-      let blocks = 0;
-      for (const seq of this.running) {
-        const n = seq.promptTokens + seq.generated;
-        const first = ((bs - (n % bs)) % bs) + 1;
-        if (j >= first) blocks += Math.floor((j - first) / bs) + 1;
-      }
-      return blocks;
-    };
-    const cap = Number.isFinite(limit) ? limit : Infinity;
-    if (cap !== Infinity && demand(cap) <= free) return Infinity;
-    // Smallest j with demand(j) > free; demand grows by ≥ 1 every bs steps, so hi is finite.
-    let lo = 1;
-    let hi = cap !== Infinity ? cap : (free + 1) * bs;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (demand(mid) > free) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  }
-
-  /**
-   * The first step at which a running sequence fills the block where the waiting head's cached
-   * prefix stops: it may be the block the head needs, and with it the head may fit (nothing else
-   * in a segment frees room). The segment ends there, so the head is admitted at the same step
-   * boundary as step by step. A block extends the head's match only if its chain so far is the head's.
-   */
-  /** The first step at which a running sequence fills a block (and may free one, see startSegment). */
-  private firstFillStep(): number {
-    const bs = this.pool.blockSize;
-    let first = Infinity;
-    for (const seq of this.running) first = Math.min(first, bs - ((seq.promptTokens + seq.generated) % bs));
-    return first;
-  }
-
-  private firstHeadMatchStep(): number {
-    const head = this.waiting[0];
-    if (head === undefined) return Infinity;
-    const m = this.pool.lookup(head.hashes);
-    if (m >= head.hashes.length) return Infinity;
-    const bs = this.pool.blockSize;
-    let first = Infinity;
-    for (const seq of this.running) {
-      if (seq.hashes.length !== m || (m > 0 && seq.hashes[m - 1] !== head.hashes[m - 1])) continue;
-      first = Math.min(first, bs - ((seq.promptTokens + seq.generated) % bs));
-    }
-    return first;
-  }
-
-  /**
-   * Makes sure every running sequence has its tokens for steps `from`..segment.steps, cutting the
-   * segment at the first end-of-text. Returns null when done, or a promise that finishes the job
-   * if the source answered asynchronously.
-   */
-  private computeTokensAhead(from: number): Promise<void> | null {
-    const s = this.segment as Segment;
-    for (let j = from; j <= s.steps; j++) {
-      const need = this.needingToken(j);
-      if (need.length === 0) continue;
-      const answer = this.source.next(need);
-      if (isPromise(answer)) {
-        const batch = need.slice(); // the scratch array is reused by the next step
-        return answer.then((tokens) => {
-          this.takeTokens(s, j, batch, tokens);
-          return this.computeTokensAhead(j + 1) ?? undefined;
-        });
-      }
-      this.takeTokens(s, j, need, answer);
-    }
-    return null;
-  }
-
-  /** The running sequences without a token for step j (usually all of them). */
-  private needingToken(j: number): readonly Sequence[] {
-    let all = true;
-    for (const seq of this.running) if (seq.tokens.length - seq.promptTokens - seq.generated >= j) all = false;
-    if (all) return this.running;
-    // Some have it already: computed for a segment that was cut before using it.
-    const batch = this.tokenBatch;
-    batch.length = 0;
-    for (const seq of this.running) if (seq.tokens.length - seq.promptTokens - seq.generated < j) batch.push(seq);
-    return batch;
-  }
-
-  private takeTokens(s: Segment, j: number, batch: readonly Sequence[], tokens: readonly number[]): void {
-    if (tokens.length !== batch.length) {
-      throw new Error(`token source '${this.source.name}' returned ${tokens.length} tokens for a batch of ${batch.length}`);
-    }
-    for (let i = 0; i < batch.length; i++) (batch[i] as Sequence).tokens.push(tokens[i] as number);
-    const eos = this.source.eosTokenId;
-    if (eos === null) return;
-    for (const seq of this.running) {
-      if (!seq.spec.ignoreEos && seq.tokens[seq.promptTokens + seq.generated + j - 1] === eos) s.steps = Math.min(s.steps, j);
-    }
+  /** Why the request of `message` can never run on this worker (src/cache/never-fits.ts), or null. */
+  private neverFits(message: RequestRouted): NeverFits | null {
+    const { prompt, maxTokens } = message.request;
+    return neverFits(prompt.length, maxTokens, { capacity: this.pool.capacity, blockSize: this.pool.blockSize, maxContextTokens: this.maxContextTokens });
   }
 
   /** Steps of `s` whose end is at or before now, never its last (the timer processes that). */
@@ -692,62 +523,17 @@ export class WorkerEngine {
     return Math.min(s.times.over(this.now()), s.steps - 1);
   }
 
+  /** Processes the steps of `s` up to step `upTo`, each at its own end. */
   private processSteps(s: Segment, upTo: number): void {
-    for (let j = s.done + 1; j <= upTo; j++) this.processStep(s.times.end(j), s.times.length(j), s.tabled);
+    for (let j = s.done + 1; j <= upTo; j++) endDecodeStep(this.stepWorker, s.times.end(j), s.times.length(j), s.tabled);
     s.done = Math.max(s.done, upTo);
     if (this.debug) this.cache.checkInvariants();
     // A sync leaves tokens pending: one REQUEST.TOKENS per sequence per segment is enough.
     if (s.done === s.steps) for (const seq of this.running) this.flushTokens(seq);
   }
 
-  /** The end of one decode step at virtual time `at`. */
-  private processStep(at: number, stepMs: number, tabled: boolean): void {
-    const running = this.running;
-    // 1. A slot for every sequence's token; on a shortage the most recently admitted goes back.
-    for (let i = 0; i < running.length; i++) {
-      const seq = running[i] as Sequence;
-      const n = seq.promptTokens + seq.generated;
-      if (n % this.pool.blockSize !== 0) continue; // its last block has room for the token
-      while (!this.pool.extend(seq.requestId, n + 1, seq.hashes)) {
-        const victim = running.pop() as Sequence;
-        this.preempt(victim, at);
-        if (victim === seq) break;
-      }
-    }
-    this.publishKv(at);
-    // 2. Every remaining sequence gets its token; full blocks are hashed and registered.
-    const eos = this.source.eosTokenId;
-    let finished = 0;
-    for (const seq of running) {
-      const n = seq.promptTokens + seq.generated;
-      const token = seq.tokens[n] as number;
-      seq.generated++;
-      if (seq.pending.length === 0) {
-        seq.pendingAt = at;
-        seq.pendingStepMs = stepMs;
-      }
-      seq.pending.push(token);
-      if (tabled) seq.pendingTimes.push(at);
-      if ((n + 1) % this.pool.blockSize === 0) {
-        this.hasher.extend(seq.hashes, seq.tokens, seq.spec, n + 1); // the token fills a block
-        this.pool.extend(seq.requestId, n + 1, seq.hashes);
-      }
-      if (seq.generated >= seq.spec.maxTokens || (token === eos && !seq.spec.ignoreEos)) finished++;
-    }
-    this.publishKv(at);
-    // 3. Sequences at their last token complete, in admission order.
-    if (finished === 0) return;
-    let kept = 0;
-    for (const seq of running) {
-      const last = seq.tokens[seq.promptTokens + seq.generated - 1];
-      const byLength = seq.generated >= seq.spec.maxTokens;
-      if (byLength || (last === eos && !seq.spec.ignoreEos)) this.complete(seq, at, byLength ? 'length' : 'eos');
-      else running[kept++] = seq;
-    }
-    running.length = kept;
-  }
-
-  private complete(seq: Sequence, at: number, finish: 'length' | 'eos'): void {
+  /** Ends `seq`: its blocks released, its last tokens and its completion announced. */
+  private complete(seq: Sequence, at: number, finish: Finish): void {
     this.flushTokens(seq);
     this.pool.release(seq.requestId);
     this.source.release?.(seq.requestId);
@@ -765,6 +551,7 @@ export class WorkerEngine {
     });
   }
 
+  /** Sends `seq` back to the front of the queue, its blocks released; a step that preempts admits nothing. */
   private preempt(seq: Sequence, at: number): void {
     this.preemptedAt = at;
     this.flushTokens(seq);
@@ -773,6 +560,7 @@ export class WorkerEngine {
     this.publish({ type: 'REQUEST.PREEMPTED', at, requestId: seq.requestId, workerId: this.id });
   }
 
+  /** Announces the tokens `seq` got since its last REQUEST.TOKENS message, in one message. */
   private flushTokens(seq: Sequence): void {
     if (seq.pending.length === 0) return;
     this.publish({

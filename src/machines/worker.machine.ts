@@ -4,7 +4,7 @@
 // NOTE: not XState's `emit`: a request makes dozens of messages, and an emit action each cost
 // more than the engine's work; the engine gets the bus's publish function instead.
 
-import { fromPromise, setup } from 'xstate';
+import { enqueueActions, fromPromise, raise, setup } from 'xstate';
 import type { RequestRouted } from '../messages.ts';
 import type { WorkerEngine } from './worker-engine.ts';
 
@@ -23,13 +23,23 @@ export type WorkerFault =
   | { readonly type: 'WORKER.RESTART' }
   | { readonly type: 'WORKER.STALL'; readonly factor: number };
 
-export type WorkerEvent = RequestRouted | WorkerFault;
+/** Raised by the machine itself when the current step's end moved (a request joined the prefill step, or the decode segment was cut): re-arm its timer. */
+export interface StepRearm {
+  readonly type: 'STEP.REARM';
+}
 
-// The params of the actions and guards that read their event, written once.
+export type WorkerEvent = RequestRouted | WorkerFault | StepRearm;
+
+// The params of the actions that read their event, written once.
 const routed = ({ event }: { event: RequestRouted }) => ({ routed: event });
 const accept = { type: 'accept', params: routed } as const;
-const admitsAtOnce = { type: 'admitsAtOnce', params: routed } as const;
+const acceptIntoPrefill = { type: 'acceptIntoPrefill', params: routed } as const;
+const acceptDuringDecode = { type: 'acceptDuringDecode', params: routed } as const;
 const stall = { type: 'stall', params: ({ event }: { event: Extract<WorkerFault, { type: 'WORKER.STALL' }> }) => ({ factor: event.factor }) } as const;
+// NOTE: built once here, not with `enqueue.raise` in the action: a worker's actions often run
+// inside another actor's (the router routes, the bus delivers at once), and XState's development
+// build warns of any `raise()` called while a custom action runs.
+const rearm = raise<WorkerContext, WorkerEvent, WorkerEvent, undefined>({ type: 'STEP.REARM' });
 
 export const workerMachine = setup({
   types: {
@@ -37,26 +47,30 @@ export const workerMachine = setup({
     input: {} as WorkerInput,
     events: {} as WorkerEvent,
   },
-  // Actions and guards that read the event take it as params, narrowed where the transition names its event type.
+  // Actions that read the event take it as params, narrowed where the transition names its event type.
+  // One admission decision per event: the engine decides while it acts (queues, rejects, admits,
+  // cuts) and says what changed; the machine follows (eventless transitions that read the
+  // engine's state, or STEP.REARM), and no guard asks the engine what an action then asks again.
   actions: {
-    accept: ({ context }, params: { routed: RequestRouted }) => context.engine.accept(params.routed),
+    accept: ({ context }, params: { routed: RequestRouted }) => void context.engine.accept(params.routed),
+    acceptIntoPrefill: enqueueActions(({ context, enqueue }, params: { routed: RequestRouted }) => {
+      if (context.engine.acceptIntoPrefill(params.routed)) enqueue(rearm);
+    }),
+    acceptDuringDecode: enqueueActions(({ context, enqueue }, params: { routed: RequestRouted }) => {
+      if (context.engine.acceptDuringDecode(params.routed)) enqueue(rearm);
+    }),
     goDown: ({ context }, params: { reason: string }) => context.engine.goDown(params.reason),
     bounce: ({ context }, params: { routed: RequestRouted }) => context.engine.bounce(params.routed),
     restart: ({ context }) => context.engine.restart(),
     stall: ({ context }, params: { factor: number }) => context.engine.stall(params.factor),
     enterIdle: ({ context }) => context.engine.enter('idle'),
-    // Entry actions of the timed states run again on re-entry: the engine then keeps its step.
-    startPrefill: ({ context }) => {
-      context.engine.enter('prefill');
-      context.engine.startPrefill();
-    },
-    joinPrefill: ({ context }) => context.engine.joinPrefill(),
+    startPrefill: ({ context }) => context.engine.startPrefill(),
     finishPrefill: ({ context }) => context.engine.finishPrefill(),
+    // Entry action of decode, which runs again on re-entry: the engine then keeps its segment.
     startSegment: ({ context }) => {
       context.engine.enter('decode');
       context.engine.startSegment();
     },
-    cutSegment: ({ context }) => context.engine.cutSegment(),
     finishSegment: ({ context }) => context.engine.finishSegment(),
     tokensArrived: ({ context }) => context.engine.tokensArrived(),
     tokensFailed: ({ context, event }) => context.engine.tokensFailed('error' in event ? event.error : event),
@@ -66,11 +80,9 @@ export const workerMachine = setup({
     computeTokens: fromPromise<void, WorkerEngine>(({ input }) => input.tokensReady()),
   },
   guards: {
-    canStartPrefill: ({ context }) => context.engine.canStartPrefill(),
+    inPrefillStep: ({ context }) => context.engine.inPrefillStep(),
     hasRunning: ({ context }) => context.engine.hasRunning(),
     awaitingTokens: ({ context }) => context.engine.awaitingTokens(),
-    admitsAtOnce: ({ context }, params: { routed: RequestRouted }) => context.engine.wouldAdmitAtOnce(params.routed),
-    joinsPrefillStep: ({ context }, params: { routed: RequestRouted }) => context.engine.prefillJustStarted() && context.engine.wouldAdmitAtOnce(params.routed),
   },
   delays: {
     prefillStep: ({ context }) => context.engine.prefillRemainingMs(),
@@ -90,37 +102,34 @@ export const workerMachine = setup({
     idle: {
       entry: 'enterIdle',
       on: {
-        'REQUEST.ROUTED': [
-          { guard: admitsAtOnce, target: 'prefill', actions: accept },
-          { actions: accept }, // rejected: it can never run here
-        ],
+        // Queued (or rejected: it can never run here); choosing then admits it if it fits.
+        'REQUEST.ROUTED': { target: 'choosing', actions: accept },
       },
     },
-    // Between steps (after the step's actions ran): prefill goes first when the first waiting
-    // request fits, then decode while anything runs.
+    // Between steps (after the step's actions ran): the engine starts a prefill step if a chunked
+    // prefill goes on or the first waiting request's blocks can be allocated (the admission
+    // itself); else decode while anything runs.
     choosing: {
+      entry: 'startPrefill',
       always: [
-        { guard: 'canStartPrefill', target: 'prefill' },
+        { guard: 'inPrefillStep', target: 'prefill' },
         { guard: 'hasRunning', target: 'decode' },
         { target: 'idle' },
       ],
     },
-    // A timed step. Re-entering on an arrival re-arms the timer: a request arriving at the very
-    // instant the step starts joins it (it was waiting at its start); the engine keeps its step.
+    // A timed step. A request arriving at the very instant the step starts joins it (it was
+    // waiting at its start), and STEP.REARM re-arms the timer at the step's new end.
     prefill: {
-      entry: 'startPrefill',
       after: {
         prefillStep: { target: 'choosing', actions: 'finishPrefill' },
       },
       on: {
-        'REQUEST.ROUTED': [
-          { guard: { type: 'joinsPrefillStep', params: routed }, target: 'prefill', reenter: true, actions: [accept, 'joinPrefill'] },
-          { actions: accept },
-        ],
+        'REQUEST.ROUTED': { actions: acceptIntoPrefill },
+        'STEP.REARM': { target: 'prefill', reenter: true },
       },
     },
-    // A decode segment. Re-entering on an admittable arrival re-arms the timer at the boundary
-    // where the engine cut the segment; the engine keeps the segment it already planned.
+    // A decode segment. An arrival that could be admitted at once cuts it at the next step
+    // boundary, and STEP.REARM re-arms the timer there; the engine keeps the segment it planned.
     decode: {
       entry: 'startSegment',
       always: { guard: 'awaitingTokens', target: 'generating' },
@@ -128,10 +137,8 @@ export const workerMachine = setup({
         segmentEnd: { target: 'choosing', actions: 'finishSegment' },
       },
       on: {
-        'REQUEST.ROUTED': [
-          { guard: admitsAtOnce, target: 'decode', reenter: true, actions: [accept, 'cutSegment'] },
-          { actions: accept },
-        ],
+        'REQUEST.ROUTED': { actions: acceptDuringDecode },
+        'STEP.REARM': { target: 'decode', reenter: true },
         'WORKER.STALL': { target: 'decode', reenter: true, actions: stall },
       },
     },
@@ -145,7 +152,8 @@ export const workerMachine = setup({
       },
     },
     // A decode segment whose tokens an asynchronous source (a model) is computing. An admittable
-    // arrival shortens the coming segment to nothing, so its prefill goes first.
+    // arrival shortens the coming segment to nothing, so its prefill goes first; no timer runs
+    // here (decode arms it on entry), so the STEP.REARM it raises is left unhandled.
     generating: {
       invoke: {
         src: 'computeTokens',
@@ -154,7 +162,7 @@ export const workerMachine = setup({
         onError: { target: 'choosing', actions: 'tokensFailed' },
       },
       on: {
-        'REQUEST.ROUTED': [{ guard: admitsAtOnce, actions: [accept, 'cutSegment'] }, { actions: accept }],
+        'REQUEST.ROUTED': { actions: acceptDuringDecode },
       },
     },
   },

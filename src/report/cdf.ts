@@ -5,14 +5,9 @@
 import { quantileSorted } from 'simple-statistics';
 import type { RequestRecord } from '../metrics/request-record.ts';
 import { e2eMs, ttftMs } from '../metrics/request-record.ts';
+import type { LatencyCdf } from './results-schema.ts';
 
-/** Quantiles of a run's completed requests: `ttft[i]` and `e2e[i]` are the values at i / 100. */
-export interface LatencyCdf {
-  /** Time to first token, ms (completed requests with a first token). */
-  readonly ttft: readonly number[];
-  /** End-to-end latency, ms (completed requests). */
-  readonly e2e: readonly number[];
-}
+export type { LatencyCdf } from './results-schema.ts';
 
 /** Quantiles of `values` at 0, 1/steps, ..., 1 (steps + 1 of them); [] when there are none. Sorts in place. */
 export function quantiles(values: number[], steps = 100): number[] {

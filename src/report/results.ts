@@ -1,8 +1,10 @@
 // The results.json document (DESIGN §3.10): one entry per strategy run on the same workload.
 //
+// Its shape, its type and its key order are the schema's (results-schema.ts), said once there.
+//
 // Byte-identical for the same seed, everywhere outside `wall`:
-//   - keys in the order written below (objects are built field by field, never spread), the
-//     config's keys sorted;
+//   - keys in the schema's order (whatever order the builder spreads them in), the config's keys
+//     sorted;
 //   - every number rounded by one rule (precision.ts): integers exact, others 6 significant digits;
 //   - no wall-clock value, date, host name or absolute path outside `wall` (the config is checked
 //     for absolute paths).
@@ -11,11 +13,7 @@
 import { mkdir } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
-import type {
-  LatencySummary,
-  RunSummary,
-  StatusSummary,
-} from '../metrics/summary.ts';
+import type { RunSummary } from '../metrics/summary.ts';
 import type { IdealSummary } from '../metrics/ideal-reuse.ts';
 import type { RequestRecord } from '../metrics/request-record.ts';
 import { ratio } from '../metrics/summary.ts';
@@ -24,60 +22,15 @@ import { canonicalConfig, type JsonObject } from './config.ts';
 import { ReportInputError } from './errors.ts';
 import { formatJson } from './json-format.ts';
 import { roundDeep } from './precision.ts';
+import { RESULTS_VERSION, resultsSchema, type Results } from './results-schema.ts';
+import { inSchemaOrder } from './schema-order.ts';
 import { buildTimeline, type Timeline } from './timeline.ts';
 import { DEFAULT_BLOCK_SIZE } from '../cache/hash.ts';
 
-/** Bumped when a field is renamed or removed (adding fields keeps it). */
-export const RESULTS_VERSION = 1;
+export { RESULTS_VERSION } from './results-schema.ts';
+export type { OfIdeal, Results, ResultsRun, WallRun, WallTimes } from './results-schema.ts';
+
 export const RESULTS_FILE = 'results.json';
-
-/** A run's hit rates as fractions of the ideal bound's (1 when the stream has nothing to reuse). */
-export interface OfIdeal {
-  readonly tokens: number;
-  readonly blocks: number;
-}
-
-/** One strategy's run: its summary (src/metrics/summary.ts), plus what the report derives. */
-export interface ResultsRun extends RunSummary {
-  readonly strategy: string;
-  readonly ofIdeal: OfIdeal;
-  /** Σ over workers. */
-  readonly preemptions: number;
-  /** Σ over workers: blocks announced removed. */
-  readonly evictions: number;
-  /** 101 quantiles (0 %, 1 %, ..., 100 %) of TTFT and e2e, ms. */
-  readonly latencyCdf: LatencyCdf;
-  /** Hit rate and routed requests per worker in fixed windows of virtual time. */
-  readonly timeline: Timeline;
-}
-
-export interface WallRun {
-  readonly strategy: string;
-  /** Host time the run took, ms. */
-  readonly wallMs: number;
-  /** Virtual ms per wall ms: how much faster than real time (0 if wallMs is 0). */
-  readonly simulatedMsPerWallMs: number;
-  /** Completed requests per wall second (0 if wallMs is 0). */
-  readonly requestsPerWallSecond: number;
-}
-
-export interface WallTimes {
-  /** Host time of the whole scenario, ms (by default Σ runs). */
-  readonly totalMs: number;
-  readonly runs: readonly WallRun[];
-}
-
-export interface Results {
-  readonly version: typeof RESULTS_VERSION;
-  readonly scenario: string;
-  readonly seed: number | string;
-  readonly config: JsonObject;
-  /** The ideal prefix reuse of the request stream: one unbounded cache, every request in arrival order. */
-  readonly ideal: IdealSummary;
-  readonly runs: readonly ResultsRun[];
-  /** The only part that differs between two runs of the same seed. */
-  readonly wall: WallTimes;
-}
 
 /** What results.json reads of a run's records: its latency CDF and its timeline. */
 export interface RunDetails {
@@ -129,19 +82,19 @@ export function buildResults(input: ResultsInput): Results {
   if (input.wallTotalMs !== undefined) checkWall(input.wallTotalMs, 'wallTotalMs');
 
   const ideal = idealOf(input.runs);
-  const deterministic = {
+  const document = inSchemaOrder(resultsSchema, {
     version: RESULTS_VERSION,
     scenario: input.scenario,
     seed: input.seed,
     config: canonicalConfig(input.config),
     ideal,
     runs: input.runs.map((run) => resultsRun(run, input, ideal)),
-  } as const;
-  const wall: WallTimes = {
-    totalMs: input.wallTotalMs ?? input.runs.reduce((sum, r) => sum + r.wallMs, 0),
-    runs: input.runs.map(wallRun),
-  };
-  return roundDeep({ ...deterministic, wall });
+    wall: {
+      totalMs: input.wallTotalMs ?? input.runs.reduce((sum, r) => sum + r.wallMs, 0),
+      runs: input.runs.map(wallRun),
+    },
+  });
+  return roundDeep(document);
 }
 
 /** The document as written: 2-space JSON, short leaves on one line (json-format.ts), a trailing newline. */
@@ -164,15 +117,7 @@ export async function writeResults(dir: string, results: Results): Promise<strin
  */
 function idealOf(runs: readonly RunInput[]): IdealSummary {
   const empty: IdealSummary = { hitBlocks: 0, promptBlocks: 0, blockHitRate: 0, hitTokens: 0, promptTokens: 0, hitRate: 0 };
-  const best = runs.reduce((a, r) => (r.ideal.hitBlocks > a.hitBlocks ? r.ideal : a), runs[0]?.ideal ?? empty);
-  return {
-    hitBlocks: best.hitBlocks,
-    promptBlocks: best.promptBlocks,
-    blockHitRate: best.blockHitRate,
-    hitTokens: best.hitTokens,
-    promptTokens: best.promptTokens,
-    hitRate: best.hitRate,
-  };
+  return runs.reduce((a, r) => (r.ideal.hitBlocks > a.hitBlocks ? r.ideal : a), runs[0]?.ideal ?? empty);
 }
 
 /** `rate` as a fraction of the ideal `bound` (1 when the bound is 0: nothing could be reused). */
@@ -195,70 +140,26 @@ export function runDetails(summary: RunSummary, records: Iterable<RequestRecord>
   };
 }
 
-function resultsRun(run: RunInput, input: ResultsInput, ideal: IdealSummary): ResultsRun {
+/** One run's entry: its summary as it is, and what the report derives (in the schema's order once built). */
+function resultsRun(run: RunInput, input: ResultsInput, ideal: IdealSummary) {
   const s = run.summary;
   const details = run.details ?? (run.records === undefined ? undefined : runDetails(s, run.records, input));
   if (details === undefined) throw new ReportInputError(`run '${run.strategy}' has neither records nor details`);
   return {
+    ...s,
     strategy: run.strategy,
     ofIdeal: {
       tokens: fractionOfIdeal(s.cache.hitRate, ideal.hitRate),
       blocks: fractionOfIdeal(s.cache.blockHitRate, ideal.blockHitRate),
     },
-    requests: {
-      submitted: s.requests.submitted,
-      completed: s.requests.completed,
-      rejected: s.requests.rejected,
-      failed: s.requests.failed,
-      pending: s.requests.pending,
-    },
-    cache: {
-      hitRate: s.cache.hitRate,
-      blockHitRate: s.cache.blockHitRate,
-      hitTokens: s.cache.hitTokens,
-      queriedTokens: s.cache.queriedTokens,
-      hitBlocks: s.cache.hitBlocks,
-      queriedBlocks: s.cache.queriedBlocks,
-      readmissions: { count: s.cache.readmissions.count, hitBlocks: s.cache.readmissions.hitBlocks, queriedBlocks: s.cache.readmissions.queriedBlocks },
-    },
-    latency: { ttft: dist(s.latency.ttft), e2e: dist(s.latency.e2e), queue: dist(s.latency.queue) },
-    hit: status(s.hit),
-    miss: status(s.miss),
-    workers: s.workers.map((w) => ({
-      id: w.id,
-      requests: w.requests,
-      served: w.served,
-      hitRate: w.hitRate,
-      blockHitRate: w.blockHitRate,
-      evictions: w.evictions,
-      preemptions: w.preemptions,
-    })),
-    loadImbalance: s.loadImbalance,
     preemptions: s.workers.reduce((sum, w) => sum + w.preemptions, 0),
     evictions: s.workers.reduce((sum, w) => sum + w.evictions, 0),
-    prediction: {
-      requests: s.prediction.requests,
-      meanAbsError: s.prediction.meanAbsError,
-      exact: s.prediction.exact,
-      overPredicted: s.prediction.overPredicted,
-      underPredicted: s.prediction.underPredicted,
-    },
-    matchedBlocks: s.matchedBlocks.map((b) => ({ blocks: b.blocks, count: b.count })),
     latencyCdf: details.latencyCdf,
     timeline: details.timeline,
-    simulatedMs: s.simulatedMs,
   };
 }
 
-function dist(d: LatencySummary['e2e']): LatencySummary['e2e'] {
-  return { count: d.count, mean: d.mean, p50: d.p50, p95: d.p95, p99: d.p99, max: d.max };
-}
-
-function status(s: StatusSummary): StatusSummary {
-  return { count: s.count, e2e: dist(s.e2e), ttft: dist(s.ttft) };
-}
-
-function wallRun(run: RunInput): WallRun {
+function wallRun(run: RunInput) {
   const { wallMs } = run;
   return {
     strategy: run.strategy,

@@ -14,6 +14,7 @@
 import type { WorkerId } from '../messages.ts';
 import type { RequestRecord } from '../metrics/request-record.ts';
 import { ReportInputError } from './errors.ts';
+import type { Timeline } from './results-schema.ts';
 import { DEFAULT_BLOCK_SIZE } from '../cache/hash.ts';
 
 /** Windows across a run, 30 by default. */
@@ -34,27 +35,8 @@ export interface TimelineOptions {
   readonly workers?: readonly WorkerId[];
 }
 
-export interface TimelineWindow {
-  readonly startMs: number;
-  readonly endMs: number;
-  /** First admissions in the window. */
-  readonly admissions: number;
-  /** Of those, the ones that found ≥ 1 cached block. */
-  readonly hits: number;
-  /** Tokens: Σ cached blocks × block size / Σ prompt tokens, over the window's first admissions (0 if none). */
-  readonly hitRate: number;
-  /** Blocks: Σ cached / Σ (cached + computed), over the window's first admissions (0 if none). */
-  readonly blockHitRate: number;
-  /** Requests routed in the window, per worker, in the order of `Timeline.workers`. */
-  readonly routed: readonly number[];
-}
-
-export interface Timeline {
-  readonly windowMs: number;
-  /** Worker ids, ascending; `routed[i]` of every window belongs to `workers[i]`. */
-  readonly workers: readonly WorkerId[];
-  readonly windows: readonly TimelineWindow[];
-}
+// The shape of a timeline is results.json's (results-schema.ts).
+export type { Timeline, TimelineWindow } from './results-schema.ts';
 
 /** Per-window sums while the records are read. */
 interface Accumulator {

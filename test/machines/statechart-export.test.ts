@@ -67,13 +67,15 @@ describe('statechart export: JSON', () => {
   it('has the eventless transitions (which toJSON leaves out), guards and actions by name, and the invoked actor', () => {
     const states = obj(worker['states']);
     expect(arr(obj(states['choosing'])['always']).map((t) => [obj(t)['guard'], obj(t)['target']])).toEqual([
-      ['canStartPrefill', ['#worker.prefill']],
+      ['inPrefillStep', ['#worker.prefill']],
       ['hasRunning', ['#worker.decode']],
       [undefined, ['#worker.idle']],
     ]);
     expect(arr(obj(states['decode'])['always']).map((t) => obj(t)['guard'])).toEqual(['awaitingTokens']);
     const prefillOn = obj(obj(states['prefill'])['on']);
-    expect(obj(arr(prefillOn['REQUEST.ROUTED'])[0])).toMatchObject({ guard: { type: 'joinsPrefillStep', params: 'routed' }, reenter: true, actions: [{ type: 'accept', params: 'routed' }, 'joinPrefill'] });
+    expect(obj(arr(prefillOn['REQUEST.ROUTED'])[0])).toMatchObject({ actions: [{ type: 'acceptIntoPrefill', params: 'routed' }] });
+    expect(obj(arr(prefillOn['STEP.REARM'])[0])).toMatchObject({ reenter: true, target: ['#worker.prefill'] });
+    expect(obj(states['choosing'])['entry']).toEqual([{ type: 'startPrefill' }]);
     const generating = obj(states['generating']);
     expect(arr(generating['invoke']).map((i) => obj(i)['src'])).toEqual(['computeTokens']);
     expect(Object.keys(obj(generating['on']))).toEqual([
@@ -153,18 +155,19 @@ describe('statechart export: Mermaid', () => {
   it("draws the worker's transitions: guarded alternatives, eventless, delayed, self loops, the invoked actor", () => {
     expect(lines(worker)).toEqual(
       expect.arrayContaining([
-        'idle --> prefill : REQUEST.ROUTED [admitsAtOnce]',
-        'idle : REQUEST.ROUTED [else] / accept',
-        'choosing --> prefill : always [canStartPrefill]',
+        'idle --> choosing : REQUEST.ROUTED',
+        'choosing --> prefill : always [inPrefillStep]',
         'choosing --> decode : always [hasRunning]',
         'choosing --> idle : always [else]',
         'prefill --> choosing : after prefillStep',
-        'prefill --> prefill : REQUEST.ROUTED [joinsPrefillStep]',
+        'prefill : REQUEST.ROUTED / acceptIntoPrefill',
+        'prefill --> prefill : STEP.REARM',
         'decode --> choosing : after segmentEnd',
-        'decode --> decode : REQUEST.ROUTED [admitsAtOnce]',
+        'decode : REQUEST.ROUTED / acceptDuringDecode',
+        'decode --> decode : STEP.REARM',
         'decode --> generating : always [awaitingTokens]',
         'generating : invoke computeTokens',
-        'generating : REQUEST.ROUTED [admitsAtOnce] / accept, cutSegment',
+        'generating : REQUEST.ROUTED / acceptDuringDecode',
         'generating --> decode : done computeTokens',
         'generating --> choosing : error computeTokens',
       ]),
