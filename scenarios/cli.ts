@@ -7,15 +7,15 @@ import { Command } from 'commander';
 import { packageVersion } from '../src/package-root.ts';
 import { flagsOf, scenarioCommandOf } from './lib/commands.ts';
 import { makeTrace, makeTraceCommand, type MakeTraceFlags } from './lib/make-trace-command.ts';
+import { oneLineErrors } from './lib/one-line-errors.ts';
 import { runMain, runScenario } from './lib/run.ts';
 import { sweepCommand } from './lib/sweep-command.ts';
 import { runSweep, type SweepFlags } from './lib/sweep-run.ts';
 import { SCENARIO_NAMES } from './lib/workloads.ts';
 
-const program = new Command('stateful-cache-router')
+const program = oneLineErrors(new Command('stateful-cache-router')
   .description('simulate an LLM serving cluster with a KV-cache-aware router: run a scenario under routing strategies, or sweep many configurations')
-  .version(packageVersion())
-  .showHelpAfterError('(run with --help for the commands, or <command> --help for its flags)');
+  .version(packageVersion()), '(run with --help for the commands, or <command> --help for its flags)');
 
 for (const scenario of SCENARIO_NAMES) {
   const command = scenarioCommandOf(scenario);

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { oneLineErrors } from './lib/one-line-errors.ts';
 import writeFileAtomic from 'write-file-atomic';
 import { runMain } from './lib/run.ts';
 import { SimulatorError } from '../src/errors.ts';
@@ -51,10 +52,9 @@ async function download(name: keyof typeof TRACES, dir: string): Promise<string>
   return `${path}: ${body.length.toLocaleString('en-US')} bytes, SHA-256 checked`;
 }
 
-const command = new Command('fetch-traces')
+const command = oneLineErrors(new Command('fetch-traces')
   .description(`download the two public Mooncake traces (${REPOSITORY} at ${COMMIT.slice(0, 8)}), checked by SHA-256`)
-  .addOption(new Option('--out <dir>', 'where to write them').default('traces'))
-  .showHelpAfterError('(run with --help for every flag)');
+  .addOption(new Option('--out <dir>', 'where to write them').default('traces')));
 
 runMain(async () => {
   command.parse();

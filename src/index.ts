@@ -40,6 +40,7 @@ export type { Cluster, ClusterSnapshot, RunOptions, WorkerSnapshot } from './act
 export { ClusterConfigError } from './actors/cluster-options.ts';
 export type { ClusterOptions } from './actors/cluster-options.ts';
 export { InvalidRequestError } from './actors/request-input.ts';
+export { SubscriberError } from './actors/guarded-observable.ts';
 export type { RequestInput } from './actors/request-input.ts';
 export { MessageBus, DeliveryDelayError } from './actors/bus.ts';
 export type { DeliveryDelays } from './actors/bus.ts';

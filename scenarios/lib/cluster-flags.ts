@@ -2,7 +2,8 @@
 // the main process and the worker threads of `--jobs`, so that every run gets the same cluster.
 
 import type { ClusterOptions } from '../../src/actors/cluster-options.ts';
-import { parseWorkerFault } from './fault-flags.ts';
+import { FaultSpecError, parseWorkerFault } from './fault-flags.ts';
+import { restartOfLiveWorker } from '../../src/actors/faults.ts';
 import { batchLimits } from '../../src/batch-limits.ts';
 import { blocksPerWorker, getProfile } from '../../src/cache/capacity.ts';
 import { resolveLatency } from '../../src/latency-model.ts';
@@ -13,7 +14,7 @@ import type { CommonOptions } from './options.ts';
 const NOT_WORKLOAD_FLAGS = new Set<string>([
   'workers', 'strategy', 'routerView', 'profile', 'capacity', 'latency', 'maxRunning', 'maxBatchedTokens', 'uncachedFreed',
   'kvDelay', 'kvDrop', 'kvDuplicate', 'kvReorder', 'killWorker', 'restartWorker', 'stallWorker', 'debug',
-  'jobs', 'out', 'quiet', 'inspect', 'inspectPort', 'speed',
+  'jobs', 'out', 'quiet', 'inspect', 'inspectPort', 'speed', 'dashboard', 'dashboardHold',
 ] satisfies (keyof CommonOptions)[]);
 
 /** The workload's identity in `flags`: equal keys build the identical request stream. */
@@ -32,6 +33,8 @@ export function clusterFromFlags(options: CommonOptions): { cluster: SharedClust
     ...options.restartWorker.map((t) => parseWorkerFault('restart', t, options.workers)),
     ...options.stallWorker.map((t) => parseWorkerFault('stall', t, options.workers)),
   ].sort((a, b) => a.at - b.at);
+  const restart = restartOfLiveWorker(faults);
+  if (restart !== undefined) throw new FaultSpecError(`--restart-worker ${restart.worker}@${restart.at / 1000}s: worker ${restart.worker} is not down then; kill it earlier (--kill-worker)`);
   const profile = getProfile(options.profile);
   const limits = batchLimits(options, resolveLatency(options.latency, profile), profile);
   return {

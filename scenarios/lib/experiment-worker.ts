@@ -4,6 +4,7 @@
 
 import { runStrategy, type StrategyRun } from '../../src/experiment/run-strategy.ts';
 import type { IdealSummary } from '../../src/metrics/ideal-reuse.ts';
+import type { OccupancySeries } from '../../src/metrics/occupancy.ts';
 import type { RunSummary } from '../../src/metrics/summary.ts';
 import { memoizeTokens } from '../../src/model/memo-source.ts';
 import type { PlotFont } from '../../src/report/fonts.ts';
@@ -41,6 +42,8 @@ export interface ThreadRun {
   readonly details: RunDetails;
   /** Its lines of requests.jsonl. */
   readonly jsonl: string;
+  /** Its workers' sampled occupancy, for report.html. */
+  readonly occupancy: OccupancySeries;
   readonly wallMs: number;
 }
 
@@ -68,6 +71,7 @@ export function threadRun(strategy: StrategyName, run: StrategyRun, wallMs: numb
     ideal: run.ideal,
     details: runDetails(run.summary, run.records, { blockSize: run.blockSize }),
     jsonl: requests ? requestsJsonl([{ strategy, records: run.records }], { blockSize: run.blockSize }) : '',
+    occupancy: run.occupancy,
     wallMs,
   };
 }

@@ -3,6 +3,7 @@
 // plots, and prints the table.
 
 import { relative } from 'node:path';
+import type { Cluster } from '../../src/actors/cluster.ts';
 import type { ClusterOptions } from '../../src/actors/cluster-options.ts';
 import { runStrategy, type StrategyRun } from '../../src/experiment/run-strategy.ts';
 import { createThreadPool, runOnLanes, type ThreadPool } from '../../src/experiment/thread-pool.ts';
@@ -13,7 +14,10 @@ import { PLOT_NAMES, writePlots } from '../../src/report/plots.ts';
 import { createProgress } from '../../src/report/progress.ts';
 import { requestsJsonl, writeRequestsJsonl } from '../../src/report/requests-jsonl.ts';
 import { buildResults, writeResults, type RunInput } from '../../src/report/results.ts';
+import { writeRunReport } from '../../src/report/html/run-report.ts';
+import type { OccupancySeries } from '../../src/metrics/occupancy.ts';
 import { formatTable, wantsColor } from '../../src/report/table.ts';
+import { allRejectedLines } from './all-rejected.ts';
 import type { StrategyName } from '../../src/routing/strategies.ts';
 import type { WorkloadDriver } from '../../src/workload/driver.ts';
 import { threadRun, type PlotTask, type StrategyTask, type ThreadRun } from './experiment-worker.ts';
@@ -35,6 +39,8 @@ export interface Experiment {
   readonly pool: ExperimentPool | null;
   /** What a worker thread needs to run one strategy on its own (see experiment-worker.ts). */
   readonly task: (strategy: StrategyName) => StrategyTask;
+  /** Sees each run's cluster before it runs (the live dashboard); only runs in this thread have one. */
+  readonly watch?: (cluster: Cluster, strategy: StrategyName) => void;
 }
 
 export type ExperimentPool = ThreadPool<StrategyTask | PlotTask, ThreadRun | readonly string[]>;
@@ -65,7 +71,7 @@ export async function runExperiment(experiment: Experiment): Promise<string> {
   const started = performance.now();
   const pool = experiment.pool;
   try {
-    const { runs, jsonl, blockSize } = pool === null ? await runHere(experiment) : await runOnPool(experiment, pool);
+    const { runs, jsonl, blockSize, occupancy } = pool === null ? await runHere(experiment) : await runOnPool(experiment, pool);
     const results = buildResults({
       ...(blockSize === undefined ? {} : { blockSize }),
       scenario: experiment.scenario,
@@ -83,16 +89,23 @@ export async function runExperiment(experiment: Experiment): Promise<string> {
         : Promise.all(PLOT_NAMES.map((name) => pool.run({ kind: 'plot', dir: experiment.out, input: results, name, font }) as Promise<readonly string[]>)).then((f) => f.flat());
     plotted.catch(() => undefined); // awaited below; not an unhandled rejection if writing the results fails first
     const path = await writeResults(experiment.out, results);
-    await writeRequestsJsonl(experiment.out, jsonl());
+    const requests = jsonl();
+    await writeRequestsJsonl(experiment.out, requests);
+    // With threads, the page is drawn here while they draw the plots.
+    const report = await writeRunReport(experiment.out, { results, requestsJsonl: requests, occupancy });
     const files = await plotted;
     if (!experiment.quiet) {
       console.log('');
       console.log(`${experiment.scenario} · seed ${experiment.seed}`);
       console.log(formatTable(results.runs, { color: wantsColor(process.stdout) }));
       console.log(`\nresults: ${relative(process.cwd(), path) || path}, requests.jsonl; plots: ${files.filter((f) => f.endsWith('.png')).length} PNG in ${relative(process.cwd(), experiment.out) || '.'}`);
+      console.log(`report: ${relative(process.cwd(), report) || report} (open it in a browser)`);
     } else {
       console.log(path);
     }
+    const refused = allRejectedLines(results.runs, requests);
+    for (const line of refused) console.error(`error: ${line}`);
+    if (refused.length > 0) process.exitCode = 1;
     return path;
   } finally {
     await pool?.destroy();
@@ -105,6 +118,8 @@ interface Ran {
   readonly jsonl: () => string;
   /** Tokens per block of the runs whose records came back whole (the threads' came back summarised). */
   readonly blockSize?: number;
+  /** Each run's sampled occupancy, by strategy. */
+  readonly occupancy: Readonly<Record<string, OccupancySeries>>;
 }
 
 function logRun(experiment: Experiment, strategy: StrategyName, summary: StrategyRun['summary'], wallMs: number): void {
@@ -121,9 +136,10 @@ async function runHere(experiment: Experiment): Promise<Ran> {
     const t0 = performance.now();
     let run;
     try {
+      const watch = experiment.watch;
       run = await runStrategy({ ...experiment.cluster, strategy, tokens: experiment.tokens }, driver, (at) => {
         progress.update(driver.progress().finished, { simulatedMs: at });
-      });
+      }, watch === undefined ? undefined : (cluster) => watch(cluster, strategy));
     } finally {
       progress.stop();
     }
@@ -132,7 +148,7 @@ async function runHere(experiment: Experiment): Promise<Ran> {
     logRun(experiment, strategy, run.summary, wallMs);
   }
   const blockSize = runs[0]!.blockSize;
-  return { runs, blockSize, jsonl: () => requestsJsonl(runs, { blockSize }) };
+  return { runs, blockSize, jsonl: () => requestsJsonl(runs, { blockSize }), occupancy: Object.fromEntries(runs.map((r) => [r.strategy, r.occupancy])) };
 }
 
 /** The strategies side by side, on this thread and the pool's; a bar over their requests, each strategy counted when it ends. */
@@ -159,5 +175,5 @@ async function runOnPool(experiment: Experiment, pool: ExperimentPool): Promise<
     logRun(experiment, strategy, summary, wallMs);
     return { strategy, summary, ideal, details, wallMs };
   });
-  return { runs, jsonl: () => results.map((r) => r.jsonl).join('') };
+  return { runs, jsonl: () => results.map((r) => r.jsonl).join(''), occupancy: Object.fromEntries(strategies.map((s, i) => [s, results[i]!.occupancy])) };
 }

@@ -3,9 +3,10 @@
 
 import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
+import { oneLineErrors } from './one-line-errors.ts';
 import { MAKE_TRACE_DEFAULTS, makeMooncakeTrace, traceJsonl } from '../../src/workload/make-trace.ts';
 import { decimal, integer } from './options.ts';
-import { SimulatorError } from '../../src/errors.ts';
+import { SimulatorError, fsReason } from '../../src/errors.ts';
 
 export interface MakeTraceFlags {
   readonly out: string;
@@ -23,7 +24,7 @@ const d = MAKE_TRACE_DEFAULTS;
 
 /** A fresh `make-trace` command. */
 export function makeTraceCommand(): Command {
-  return new Command('make-trace')
+  return oneLineErrors(new Command('make-trace')
     .description('write a seeded Mooncake-format trace: shared prefixes with Zipf popularity, Poisson arrivals, exponential outputs')
     .addOption(new Option('--out <file>', 'the JSONL file to write').default('traces/synthetic-made.jsonl'))
     .addOption(new Option('--seed <n>', 'seed').argParser(integer(0, 2 ** 31 - 1)).default(d.seed))
@@ -33,8 +34,7 @@ export function makeTraceCommand(): Command {
     .addOption(new Option('--prefix-blocks <n>', '512-token blocks of the most popular prefix (less popular ones are up to half as long)').argParser(integer(1, 10_000)).default(d.prefixBlocks))
     .addOption(new Option('--unique-blocks <n>', 'mean 512-token blocks of each request\'s own').argParser(integer(1, 10_000)).default(d.uniqueBlocks))
     .addOption(new Option('--rate <req/s>', 'Poisson arrival rate').argParser(decimal(0.001)).default(d.rate))
-    .addOption(new Option('--output-mean <tokens>', 'mean output length (exponential, capped at 4×)').argParser(integer(1, 1_000_000)).default(d.outputMean))
-    .showHelpAfterError('(run with --help for every flag)');
+    .addOption(new Option('--output-mean <tokens>', 'mean output length (exponential, capped at 4×)').argParser(integer(1, 1_000_000)).default(d.outputMean)));
 }
 
 /** Writes the trace of `flags`; returns what to print. */
@@ -42,7 +42,7 @@ export async function makeTrace(flags: MakeTraceFlags): Promise<string> {
   const { out, ...options } = flags;
   const lines = makeMooncakeTrace(options);
   await writeFile(out, traceJsonl(lines)).catch((error: NodeJS.ErrnoException) => {
-    throw new TraceWriteError(`--out ${out}: cannot write the trace (${error.code ?? error.message})`);
+    throw new TraceWriteError(`--out ${out}: cannot write the trace (${fsReason(error, { EISDIR: 'a folder is there', ENOTDIR: 'a file is in the way on that path', ENOENT: 'its folder does not exist' })})`);
   });
   const last = lines.at(-1)!;
   return `${out}: ${lines.length} requests over ${(last.timestamp / 1000).toFixed(0)} s, ${flags.groups} shared prefixes`;

@@ -3,6 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { oneLineErrors } from './one-line-errors.ts';
 import { parseDuration } from './fault-flags.ts';
 import { CAPACITY_PROFILES, DEFAULT_PROFILE, blocksPerWorker } from '../../src/cache/capacity.ts';
 import { LATENCY_MODEL_NAMES, type LatencyModelName } from '../../src/latency-model.ts';
@@ -26,7 +27,12 @@ export interface CommonOptions {
   readonly kvDelay: number;
   readonly inspect: boolean;
   readonly inspectPort: number;
-  readonly speed: number;
+  /** With --inspect: 1 when unset. With --dashboard: unset runs at full (virtual) speed. */
+  readonly speed: number | undefined;
+  /** The live dashboard's port (0: any free one); unset: no dashboard. */
+  readonly dashboard: number | undefined;
+  /** Keep the dashboard up after the run until Ctrl-C; unset: when the terminal is interactive. */
+  readonly dashboardHold: boolean | undefined;
   readonly killWorker: readonly string[];
   readonly restartWorker: readonly string[];
   readonly stallWorker: readonly string[];
@@ -37,6 +43,9 @@ export interface CommonOptions {
   /** Unset: the cores with --model dummy, else 1 (see defaultJobs). */
   readonly jobs: number | undefined;
 }
+
+/** The live dashboard's port when `--dashboard` names none. */
+export const DASHBOARD_PORT = 4400;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -56,7 +65,7 @@ export function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
     if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}, got '${value}'`);
+      throw new InvalidArgumentError(`expected an integer ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`}, got '${value}'`);
     }
     return n;
   };
@@ -67,7 +76,7 @@ export function decimal(min: number, max = Number.MAX_VALUE) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected a number from ${min} to ${max}, got '${value}'`);
+      throw new InvalidArgumentError(`expected a number ${max === Number.MAX_VALUE ? `≥ ${min}` : `from ${min} to ${max}`}, got '${value}'`);
     }
     return n;
   };
@@ -102,7 +111,7 @@ function capacity(value: string): number | 'unbounded' {
 
 /** A command with the flags every scenario shares; `defaults` sets the scenario's own defaults. */
 export function scenarioCommand(name: string, description: string, defaults: { requests: number; requestsLabel?: string; workers?: number }): Command {
-  return new Command(name)
+  return oneLineErrors(new Command(name)
     .description(description)
     .addOption(new Option('--workers <n>', 'number of workers').argParser(integer(1, 4096)).default(defaults.workers ?? 4))
     .addOption(
@@ -149,6 +158,12 @@ export function scenarioCommand(name: string, description: string, defaults: { r
     .addOption(new Option('--quiet', 'print only errors and the results path'))
     .addOption(new Option('--inspect', 'watch the router and workers in the Stately inspector: runs in real time (see --speed)').default(false))
     .addOption(new Option('--inspect-port <port>', 'port of the local inspector server').argParser(integer(1, 65_535)).default(8080))
-    .addOption(new Option('--speed <x>', 'with --inspect: virtual ms per wall ms (1 = real time)').argParser(decimal(0.001, 1_000_000)).default(1))
-    .showHelpAfterError('(run with --help for every flag)');
+    .addOption(new Option('--speed <x>', 'run on the wall clock at x virtual ms per wall ms (1 = real time): with --inspect (default 1) or --dashboard (default: no wall clock, full speed)').argParser(decimal(0.001, 1_000_000)))
+    .addOption(
+      new Option('--dashboard [port]', `follow the run live in a browser page at http://127.0.0.1:port (${DASHBOARD_PORT} if no port; 0 = any free port); strategies run one after another (no --jobs). Put it after replay's trace, or give the port`)
+        .argParser(integer(0, 65_535))
+        .preset(String(DASHBOARD_PORT)),
+    )
+    .addOption(new Option('--dashboard-hold', 'keep the dashboard page up after the run, until Ctrl-C (the default in an interactive terminal)'))
+    .addOption(new Option('--no-dashboard-hold', 'close the dashboard when the run ends (the default when output is piped or in CI)')));
 }

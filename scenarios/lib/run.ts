@@ -7,6 +7,7 @@ import { SimulatorError } from '../../src/errors.ts';
 import { memoizeTokens } from '../../src/model/memo-source.ts';
 import type { InspectionEvent, Observer } from 'xstate';
 import { clusterFromFlags } from './cluster-flags.ts';
+import { checkDashboardFlags, startScenarioDashboard } from './dashboard.ts';
 import { checkOutputFolder } from './output-folder.ts';
 import { experimentPool, extraThreads, runExperiment } from './experiment.ts';
 import { defaultJobs } from './options.ts';
@@ -15,19 +16,25 @@ import { buildWorkload, type ScenarioFlags, type ScenarioName } from './workload
 /** Builds the scenario's workload from `flags`, runs it under every --strategy and writes the results. */
 export async function runScenario<S extends ScenarioName>(scenario: S, flags: ScenarioFlags[S]): Promise<void> {
   const { cluster, config } = clusterFromFlags(flags);
+  checkDashboardFlags(flags);
   const out = resolve(flags.out ?? `results/${scenario}`);
   await checkOutputFolder(out);
-  // The inspector watches the actors of this thread: with it, runs stay here, one after another.
-  const pool = experimentPool(extraThreads(flags.inspect ? 1 : defaultJobs(flags), flags.strategy.length));
+  const dashboard = await startScenarioDashboard(scenario, flags, cluster.faults ?? []);
+  // The inspector and the dashboard watch the clusters of this thread: with them, runs stay here, one after another.
+  const watched = flags.inspect || dashboard !== undefined;
+  const pool = experimentPool(extraThreads(watched ? 1 : defaultJobs(flags), flags.strategy.length));
   let workload;
   try {
     workload = await buildWorkload(scenario, flags);
   } catch (error) {
     await pool?.destroy();
+    await dashboard?.dashboard.close();
     throw error;
   }
   if (workload.notice !== undefined && !flags.quiet) console.error(workload.notice);
-  const inspection = flags.inspect ? await startInspector(flags.inspectPort, flags.speed) : undefined;
+  const inspection = flags.inspect ? await startInspector(flags.inspectPort, flags.speed ?? 1) : undefined;
+  // The wall clock paces the run for the inspector (1× by default), and for the dashboard only when --speed is given.
+  const speed = inspection !== undefined ? (flags.speed ?? 1) : dashboard !== undefined ? flags.speed : undefined;
   try {
     await runExperiment({
       scenario,
@@ -35,7 +42,8 @@ export async function runScenario<S extends ScenarioName>(scenario: S, flags: Sc
       strategies: flags.strategy,
       cluster: {
         ...cluster,
-        ...(inspection === undefined ? {} : { clock: 'realtime' as const, speed: flags.speed, inspect: inspection.inspect }),
+        ...(speed === undefined ? {} : { clock: 'realtime' as const, speed }),
+        ...(inspection === undefined ? {} : { inspect: inspection.inspect }),
       },
       // Every strategy runs the same requests: the model's answers are computed once and read back
       // (one strategy alone has nothing to read back, and the memory would hold every sequence).
@@ -46,9 +54,12 @@ export async function runScenario<S extends ScenarioName>(scenario: S, flags: Sc
       quiet: flags.quiet,
       pool,
       task: (strategy) => ({ kind: 'strategy', scenario, flags, strategy }),
+      ...(dashboard === undefined ? {} : { watch: dashboard.watch }),
     });
+    await dashboard?.finish();
   } finally {
     inspection?.stop();
+    await dashboard?.dashboard.close();
   }
 }
 
@@ -99,7 +110,7 @@ export function runMain(main: () => Promise<void>): void {
     throw error;
   });
   main().then(
-    () => process.exit(0),
+    () => process.exit(), // with process.exitCode, if main set one (a run that served nothing)
     (error: unknown) => {
       const known = error instanceof SimulatorError;
       console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

@@ -2,6 +2,7 @@
 
 import { availableParallelism } from 'node:os';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { oneLineErrors } from './one-line-errors.ts';
 import { SweepError } from '../../src/experiment/errors.ts';
 import { K8S_DEFAULTS } from '../../src/experiment/k8s-job.ts';
 import { parseShard } from '../../src/experiment/shard.ts';
@@ -17,7 +18,7 @@ const shard = (value: string) => {
 
 /** A fresh `sweep <file>` command (its flags as SweepFlags). */
 export function sweepCommand(): Command {
-  return new Command('sweep')
+  return oneLineErrors(new Command('sweep')
     .description('run every combination of a sweep file\'s factors, resumably, on all cores (or as shards of a Kubernetes Indexed Job), then merge them into sweep.csv, sweep.json, a table and plots')
     .addArgument(new Argument('<file>', 'the sweep file (JSON or YAML): { "scenario": "replay", "args": { "trace": "t.jsonl" }, "factors": { "workers": [4, 8] }, "seeds": [1, 2] }'))
     .addOption(new Option('--out <dir>', 'the sweep folder: configurations/ (one result each), then the merged outputs (default: results/sweeps/NAME/)'))
@@ -30,6 +31,5 @@ export function sweepCommand(): Command {
     .addOption(new Option('--pod-cpus <n>', 'with --emit k8s: cores per pod (its --jobs)').argParser(integer(1, 256)).default(K8S_DEFAULTS.podCpus))
     .addOption(new Option('--pod-memory <size>', 'with --emit k8s: memory per pod').default(K8S_DEFAULTS.podMemory))
     .addOption(new Option('--claim <name>', 'with --emit k8s: the ReadWriteMany volume claim the pods share').default(K8S_DEFAULTS.claimName))
-    .addOption(new Option('--quiet', 'print only errors and the path of sweep.csv').default(false))
-    .showHelpAfterError('(run with --help for every flag)');
+    .addOption(new Option('--quiet', 'print only errors and the path of sweep.csv').default(false)));
 }

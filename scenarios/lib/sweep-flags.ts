@@ -14,7 +14,7 @@ import { parseStrategies } from './options.ts';
 import { SCENARIO_NAMES, type ScenarioFlags, type ScenarioName } from './workloads.ts';
 
 /** Flags the sweep sets itself: where results go, how many threads, and the interactive ones. */
-const SWEEP_OWNED = ['out', 'quiet', 'jobs', 'inspect', 'inspect-port', 'speed'];
+const SWEEP_OWNED = ['out', 'quiet', 'jobs', 'inspect', 'inspect-port', 'speed', 'dashboard', 'dashboard-hold'];
 /** Flags whose value is a path: relative to the sweep file's folder, as a reader of the file expects. */
 const PATH_FLAGS = ['trace', 'docs'];
 

@@ -115,7 +115,7 @@ async function merge(sweep: LoadedSweep, out: string, quiet: boolean): Promise<v
   }
   const font = resolvePlotFont();
   if (font.warning !== undefined) console.error(`warning: ${font.warning}`);
-  const merged = await writeMergedSweep(out, sweep.spec, rows, font);
+  const merged = await writeMergedSweep(out, sweep.spec, rows, font, basename(sweep.path, extname(sweep.path)));
   if (quiet) {
     console.log(join(out, 'sweep.csv'));
     return;
@@ -134,6 +134,8 @@ async function merge(sweep: LoadedSweep, out: string, quiet: boolean): Promise<v
   console.log(`Pareto front (block hit rate vs TTFT p99): ${merged.document.paretoFront.map((k) => rowLabel(byKey.get(k)!, varying)).join('; ')}`);
   const plots = merged.files.filter((f) => f.endsWith('.png')).map((f) => basename(f));
   console.log(`\n${relative(process.cwd(), out) || '.'}: sweep.csv, sweep.json, ${plots.join(', ')}, configurations/`);
+  const report = merged.files.find((f) => f.endsWith('report.html'))!;
+  console.log(`report: ${relative(process.cwd(), report) || report} (open it in a browser)`);
 }
 
 function formatValue(objective: string, value: number): string {

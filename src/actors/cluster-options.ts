@@ -72,8 +72,11 @@ export interface ClusterOptions {
 /** Invalid cluster options; the message lists every bad field. */
 export class ClusterConfigError extends SimulatorError {
   override readonly name = 'ClusterConfigError';
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid cluster options:\n  - ${problems.join('\n  - ')}`);
+  constructor(
+    readonly problems: readonly string[],
+    what = 'cluster options',
+  ) {
+    super(`invalid ${what}:\n  - ${problems.join('\n  - ')}`);
   }
 }
 
@@ -95,6 +98,23 @@ const latencyOption = z.custom<LatencyOption>().superRefine((value, ctx) => {
   ctx.addIssue({ code: 'custom', message: `expected ${LATENCY_MODEL_NAMES.join(' or ')}, a function of the step, a latency model, or { prefillBaseMs, prefillPerBlockMs, decodeStepMs }` });
 });
 
+const faultSpec = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.enum(['kill', 'restart']), worker: z.number().int().nonnegative(), at: delayMs }),
+  z.strictObject({ kind: z.literal('stall'), worker: z.number().int().nonnegative(), at: delayMs, factor: z.number().finite().positive() }),
+]);
+
+/** Each problem of a zod result as 'path: message' (`whole` when the whole value is wrong). */
+function problemsOf(error: z.ZodError, whole = 'options'): string[] {
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : whole}: ${issue.message}`);
+}
+
+/** A fault given to `injectFault`, checked like the `faults` option; ClusterConfigError names each bad field. */
+export function validateFault(fault: unknown): WorkerFaultSpec {
+  const result = faultSpec.safeParse(fault);
+  if (result.success) return fault as WorkerFaultSpec;
+  throw new ClusterConfigError(problemsOf(result.error, 'fault'), 'fault');
+}
+
 const schema = z
   .object({
     workers: positiveInt.max(4096).optional(),
@@ -111,14 +131,7 @@ const schema = z
     latency: latencyOption.optional(),
     tokens: z.custom<TokenSource>((v) => typeof v === 'object' && v !== null && typeof (v as TokenSource).next === 'function', 'expected a token source').optional(),
     model: z.string().min(1).optional(),
-    faults: z
-      .array(
-        z.union([
-          z.strictObject({ kind: z.enum(['kill', 'restart']), worker: z.number().int().nonnegative(), at: delayMs }),
-          z.strictObject({ kind: z.literal('stall'), worker: z.number().int().nonnegative(), at: delayMs, factor: z.number().finite().positive() }),
-        ]),
-      )
-      .optional(),
+    faults: z.array(faultSpec).optional(),
     kvFaults: z
       .strictObject({ drop: z.number().min(0).max(1).optional(), duplicate: z.number().min(0).max(1).optional(), reorderMs: delayMs.optional() })
       .optional(),
@@ -148,10 +161,5 @@ const schema = z
 export function validateClusterOptions(options: unknown): ClusterOptions {
   const result = schema.safeParse(options ?? {});
   if (result.success) return (options ?? {}) as ClusterOptions;
-  throw new ClusterConfigError(
-    result.error.issues.map((issue) => {
-      const where = issue.path.length > 0 ? issue.path.join('.') : 'options';
-      return `${where}: ${issue.message}`;
-    }),
-  );
+  throw new ClusterConfigError(problemsOf(result.error));
 }

@@ -3,7 +3,7 @@
 // they concern), and lets an app submit requests, watch every message and run the clock.
 
 import type { Observable } from 'rxjs';
-import { createActor, type Actor } from 'xstate';
+import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import { BlockPool, type PoolStats, type PoolUsage } from '../cache/block-pool.ts';
 import { DEFAULT_PROFILE, blocksPerWorker } from '../cache/capacity.ts';
 import { ChainHasher } from '../cache/hash.ts';
@@ -19,11 +19,12 @@ import { RouterView, viewOptions } from '../routing/router-view.ts';
 import { createStrategy } from '../routing/strategies.ts';
 import type { WorkerLoad } from '../routing/types.ts';
 import { MessageBus } from './bus.ts';
+import { GuardedObservable, SubscriberError } from './guarded-observable.ts';
 import { PendingWorkCounter } from './pending-work.ts';
-import type { WorkerFaultSpec } from './faults.ts';
+import { restartOfLiveWorker, type WorkerFaultSpec } from './faults.ts';
 import { createPrng } from '../prng.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
-import { ClusterConfigError, validateClusterOptions, type ClusterOptions } from './cluster-options.ts';
+import { ClusterConfigError, validateClusterOptions, validateFault, type ClusterOptions } from './cluster-options.ts';
 import { RealtimeClock } from './realtime-clock.ts';
 import { InvalidRequestError, MAX_SUBMIT_MS, validateRequest, type RequestInput } from './request-input.ts';
 import { lazyModel } from './lazy-model.ts';
@@ -52,7 +53,10 @@ export interface RunOptions {
 }
 
 export interface Cluster {
-  /** Every message of the cluster, as it happens (undelayed), each stamped with its virtual time. */
+  /**
+   * Every message of the cluster, as it happens (undelayed), each stamped with its virtual time. A
+   * subscriber that throws fails the run (`run()` rejects with a SubscriberError), never the host.
+   */
   readonly events$: Observable<Message>;
   readonly workerCount: number;
   /** Tokens per KV block (the profile's). */
@@ -71,7 +75,7 @@ export interface Cluster {
   run(options?: RunOptions): Promise<void>;
   /** Router and worker state, for dashboards and tests. */
   snapshot(): ClusterSnapshot;
-  /** The XState actors, e.g. for an inspector. */
+  /** The XState actors, e.g. for an inspector. Their own subscribers follow XState's rules (a throw is rethrown on a timer). */
   readonly actors: { readonly router: Actor<typeof routerMachine>; readonly workers: readonly Actor<typeof workerMachine>[] };
   /** Schedules a fault (kill, restart, stall) at its virtual time. */
   injectFault(fault: WorkerFaultSpec): void;
@@ -94,16 +98,25 @@ function watchConservation(bus: MessageBus, failures: unknown[]): void {
   });
 }
 
+/** The app's inspect observer, its throws recorded as the run's failure rather than thrown through XState. */
+function guardInspect(
+  inspect: ((event: InspectionEvent) => void) | Observer<InspectionEvent>,
+  failures: unknown[],
+): (event: InspectionEvent) => void {
+  const next = typeof inspect === 'function' ? inspect : (event: InspectionEvent) => inspect.next?.(event);
+  return (event) => {
+    try {
+      next(event);
+    } catch (thrown) {
+      failures.push(new SubscriberError('the inspect observer', thrown));
+    }
+  };
+}
+
 /** A restart of a worker that is not down at that time is a mistake in the fault list: refused, naming it. */
 function checkRestarts(faults: readonly WorkerFaultSpec[]): void {
-  const down = new Set<number>();
-  for (const fault of [...faults].sort((a, b) => a.at - b.at)) {
-    if (fault.kind === 'kill') down.add(fault.worker);
-    else if (fault.kind === 'restart') {
-      if (!down.has(fault.worker)) throw new ClusterConfigError([`faults: restart of worker ${fault.worker} at ${fault.at} ms, but it is not down then (kill it earlier)`]);
-      down.delete(fault.worker);
-    }
-  }
+  const fault = restartOfLiveWorker(faults);
+  if (fault !== undefined) throw new ClusterConfigError([`faults: restart of worker ${fault.worker} at ${fault.at} ms, but it is not down then (kill it earlier)`]);
 }
 
 /** Clock steps between two yields of a synchronous run (~10–50 ms of host time). */
@@ -132,7 +145,8 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
   const bus = new MessageBus(clock, options.delays, options.kvFaults, kvRandom);
   const publish = (message: Message) => bus.publish(message);
   const pendingWork = new PendingWorkCounter();
-  const inspect = options.inspect === undefined ? {} : { inspect: options.inspect };
+  const failures: unknown[] = [];
+  const inspect = options.inspect === undefined ? {} : { inspect: guardInspect(options.inspect, failures) };
 
   const engines = Array.from(
     { length: workerCount },
@@ -166,7 +180,6 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
   });
   const core = new RouterCore({ view, strategy, hasher: new ChainHasher(hasherOptions), now, publish });
 
-  const failures: unknown[] = [];
   const onError = { error: (error: unknown) => failures.push(error) };
   const workers = engines.map((engine, id) =>
     createActor(workerMachine, { id: `worker-${id}`, input: { engine }, clock, ...inspect }),
@@ -195,7 +208,9 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
     // Announced as the run starts, so that a subscriber of events$ sees every worker come up.
     clock.defer(() => bus.publish({ type: 'WORKER.UP', at: now(), workerId: id, capacity }), 0);
   }
-  const inject = (fault: WorkerFaultSpec): void => {
+  const inject = (given: WorkerFaultSpec): void => {
+    const fault = validateFault(given);
+    if (fault.at < now()) throw new ClusterConfigError([`at: ${fault.at} ms is in the past; the clock shows ${now()} ms`], 'fault');
     const worker = workers[fault.worker];
     if (worker === undefined) throw new ClusterConfigError([`faults: worker ${fault.worker} does not exist; workers are 0..${workerCount - 1}`]);
     const event: WorkerFault =
@@ -208,7 +223,7 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
     clock.defer(() => {
       pendingFaults--;
       worker.send(event);
-    }, Math.max(0, fault.at - now()));
+    }, fault.at - now());
   };
   // Faults still to come, and requests submitted and not yet ended: a run whose requests have all
   // ended stops there, rather than waiting for a fault scheduled after the workload.
@@ -228,8 +243,10 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
   const ids = new Set<RequestId>();
   let nextId = 1;
 
+  const events$ = new GuardedObservable<Message>((error) => failures.push(error), (subscriber) => bus.messages$.subscribe(subscriber));
+
   return {
-    events$: bus.messages$,
+    events$,
     workerCount,
     blockSize,
     capacity,
@@ -320,7 +337,9 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
       stopped = true;
       for (const actor of [router, ...workers]) actor.stop();
       if (clock instanceof RealtimeClock) clock.stop();
+      const before = failures.length;
       bus.close();
+      if (failures.length > before) throw failures[before]; // a subscriber's complete() threw
     },
   };
 }

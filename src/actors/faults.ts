@@ -21,3 +21,13 @@ export interface KvFaults {
   /** Each KV event is delivered up to this many ms late (uniform), so events may overtake each other. */
   readonly reorderMs?: number;
 }
+
+/** The first restart of a worker that is not down at its time (never killed, or restarted already); a fault list's mistake. */
+export function restartOfLiveWorker(faults: readonly WorkerFaultSpec[]): WorkerFaultSpec | undefined {
+  const down = new Set<WorkerId>();
+  for (const fault of [...faults].sort((a, b) => a.at - b.at)) {
+    if (fault.kind === 'kill') down.add(fault.worker);
+    else if (fault.kind === 'restart' && !down.delete(fault.worker)) return fault;
+  }
+  return undefined;
+}

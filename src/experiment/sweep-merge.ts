@@ -1,11 +1,14 @@
 // The merged outputs of a sweep, from whatever its configurations stored in the folder (one
-// process, or N shards writing into one shared volume): sweep.csv, sweep.json, and the plots —
-// hit rate against TTFT p99 with the Pareto front, and a heat map when exactly two factors vary.
+// process, or N shards writing into one shared volume): sweep.csv, sweep.json, the plots —
+// hit rate against TTFT p99 with the Pareto front, and a heat map when exactly two factors vary —
+// and report.html, which shows them with the rows.
 
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { PlotFont } from '../report/fonts.ts';
 import { formatJson } from '../report/json-format.ts';
+import { writeReport } from '../report/html/write-report.ts';
+import { sweepReportHtml, type SweepReportInput } from '../report/html/sweep-report.ts';
 import { sweepHeatmapSpec } from '../report/plots/sweep-heatmap.ts';
 import { sweepParetoSpec, type SweepPlotInput } from '../report/plots/sweep-pareto.ts';
 import type { Configuration } from './sweep-configurations.ts';
@@ -17,7 +20,7 @@ import type { StoredConfiguration } from './sweep-store.ts';
 export interface MergedSweep {
   readonly rows: readonly SweepRow[];
   readonly document: SweepDocument;
-  /** Paths written: sweep.csv, sweep.json, then each plot's SVG and PNG. */
+  /** Paths written: sweep.csv, sweep.json, each plot's SVG and PNG, then report.html. */
   readonly files: readonly string[];
 }
 
@@ -43,8 +46,8 @@ export function sweepPlotInput(spec: SweepSpec, rows: readonly SweepRow[]): Swee
   };
 }
 
-/** Writes sweep.csv, sweep.json and the plots of `rows` into `dir`. */
-export async function writeMergedSweep(dir: string, spec: SweepSpec, rows: readonly SweepRow[], font: PlotFont): Promise<MergedSweep> {
+/** Writes sweep.csv, sweep.json, the plots and report.html of `rows` into `dir`; `name` titles the page (the folder's name by default). */
+export async function writeMergedSweep(dir: string, spec: SweepSpec, rows: readonly SweepRow[], font: PlotFont, name: string = basename(dir)): Promise<MergedSweep> {
   const document = sweepDocument(spec, rows);
   const csvPath = join(dir, 'sweep.csv');
   const jsonPath = join(dir, 'sweep.json');
@@ -53,10 +56,10 @@ export async function writeMergedSweep(dir: string, spec: SweepSpec, rows: reado
   const files = [csvPath, jsonPath];
   // vega and resvg load only now (~0.35 s).
   const { renderSpec } = await import('../report/render.ts');
-  const input = sweepPlotInput(spec, rows);
-  const varying = varyingFactors(spec);
-  const plots = [{ name: 'sweep-pareto', spec: sweepParetoSpec(input, font.family) }];
-  if (varying.length === 2) plots.push({ name: 'sweep-heatmap', spec: sweepHeatmapSpec({ ...input, x: varying[0]!, y: varying[1]! }, font.family) });
+  // The page shows what the files hold: one input for both.
+  const page = sweepReportInput(name, spec, rows, document);
+  const plots = [{ name: 'sweep-pareto', spec: sweepParetoSpec(page.plot, font.family) }];
+  if (page.heatmap !== undefined) plots.push({ name: 'sweep-heatmap', spec: sweepHeatmapSpec({ ...page.plot, ...page.heatmap }, font.family) });
   for (const plot of plots) {
     const { svg, png } = await renderSpec(plot.spec, { font });
     const svgPath = join(dir, `${plot.name}.svg`);
@@ -65,5 +68,22 @@ export async function writeMergedSweep(dir: string, spec: SweepSpec, rows: reado
     await writeFileAtomic(pngPath, png);
     files.push(svgPath, pngPath);
   }
+  files.push(await writeReport(dir, await sweepReportHtml(page, { fontFamily: font.family })));
   return { rows, document, files };
+}
+
+/** What the sweep's page shows: the shared flags and the factors, each row with its marks, the plots' input (and the heat maps' two factors when exactly two vary). */
+export function sweepReportInput(name: string, spec: SweepSpec, rows: readonly SweepRow[], document: SweepDocument): SweepReportInput {
+  const varying = varyingFactors(spec);
+  const plot = sweepPlotInput(spec, rows);
+  const front = new Set(document.paretoFront);
+  return {
+    name,
+    scenario: spec.scenario,
+    settings: { ...spec.args, ...Object.fromEntries(Object.entries(spec.factors).map(([factor, levels]) => [`${factor} (levels)`, levels])) },
+    factors: Object.keys(spec.factors),
+    rows: rows.map((r) => ({ ...r, label: rowLabel(r, varying), front: front.has(r.key), best: document.best.filter((b) => b.key === r.key).map((b) => b.objective) })),
+    plot,
+    ...(varying.length === 2 && { heatmap: { x: varying[0]!, y: varying[1]! } }),
+  };
 }

@@ -17,6 +17,32 @@ let gpt2: TextTokenizer | undefined;
 const END_OF_TEXT = '<|endoftext|>';
 const END_OF_TEXT_ID = 50256;
 
+// GPT-2's pre-tokenizer (gpt-3-encoder's `pat`): BPE merges never cross one of its matches.
+const PRE_TOKENS = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+const MATCHES_PER_PIECE = 256;
+
+/**
+ * `encode` over pieces of at most ~256 pre-tokens: gpt-3-encoder concatenates its output array
+ * token by token, quadratic on a long text. A piece ends only after a match that ends in a
+ * non-space character, where encoding alone matches the text exactly as the whole does (only the
+ * `\s+(?!\S)` look-ahead could read a piece's end differently, and it never ends a piece).
+ */
+function encodeInPieces(encode: (text: string) => number[], text: string): number[] {
+  const tokens: number[] = [];
+  let start = 0;
+  let count = 0;
+  for (const match of text.matchAll(PRE_TOKENS)) {
+    const end = match.index + match[0].length;
+    if (++count >= MATCHES_PER_PIECE && !/\s/u.test(match[0].at(-1) ?? ' ')) {
+      for (const t of encode(text.slice(start, end))) tokens.push(t);
+      start = end;
+      count = 0;
+    }
+  }
+  if (start < text.length) for (const t of encode(text.slice(start))) tokens.push(t);
+  return tokens;
+}
+
 /** GPT-2's byte-level BPE (the first use loads its 1 MB vocabulary and merges, ~0.2 s). */
 export function gpt2Tokenizer(): TextTokenizer {
   if (gpt2 === undefined) {
@@ -26,7 +52,11 @@ export function gpt2Tokenizer(): TextTokenizer {
     };
     gpt2 = {
       // The special token splits the text; each piece is encoded alone, as transformers.js does.
-      encode: (text) => text.split(END_OF_TEXT).flatMap((piece, i) => (i === 0 ? encoder.encode(piece) : [END_OF_TEXT_ID, ...encoder.encode(piece)])),
+      encode: (text) =>
+        text.split(END_OF_TEXT).flatMap((piece, i) => {
+          const tokens = encodeInPieces(encoder.encode, piece);
+          return i === 0 ? tokens : [END_OF_TEXT_ID, ...tokens];
+        }),
       decode: (tokens) => encoder.decode([...tokens]),
     };
   }

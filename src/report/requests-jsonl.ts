@@ -11,6 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
 import { e2eMs, ttftMs, type RequestRecord, type RequestState } from '../metrics/request-record.ts';
+import type { RejectionCode } from '../messages.ts';
 import { ReportInputError } from './errors.ts';
 import { roundNumber } from './precision.ts';
 import { DEFAULT_BLOCK_SIZE } from '../cache/hash.ts';
@@ -35,6 +36,8 @@ export const REQUEST_FIELDS = [
   'predicted',
   'rule',
   'reason',
+  'endCode',
+  'endReason',
 ] as const;
 
 /** One line of requests.jsonl, parsed. */
@@ -67,6 +70,10 @@ export interface RequestLine {
   /** The strategy's rule that decided, and that rule with its numbers; null if never routed. */
   readonly rule: string | null;
   readonly reason: string | null;
+  /** Why a rejected request was refused (its code, e.g. `prompt-too-long`); null otherwise. */
+  readonly endCode: RejectionCode | null;
+  /** The refusal's or the failure's reason in words; null for a request completed or pending. */
+  readonly endReason: string | null;
 }
 
 export interface RequestsRun {
@@ -122,7 +129,9 @@ function requestLine(strategy: string, r: RequestRecord, blockSize: number): str
     `,"status":"${r.state}"` +
     `,"predicted":${orNull(r.predictedBlocks, where)}` +
     `,"rule":${r.rule === undefined ? 'null' : JSON.stringify(r.rule)}` +
-    `,"reason":${r.reason === undefined ? 'null' : JSON.stringify(r.reason)}}`
+    `,"reason":${r.reason === undefined ? 'null' : JSON.stringify(r.reason)}` +
+    `,"endCode":${r.rejected === undefined ? 'null' : JSON.stringify(r.rejected.code)}` +
+    `,"endReason":${JSON.stringify((r.rejected ?? r.failed)?.reason ?? null)}}`
   );
 }
 

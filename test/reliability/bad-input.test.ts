@@ -4,6 +4,7 @@
 // answers with. Then: a failure leaves no partial state behind.
 
 import { Command, CommanderError } from 'commander';
+import { filter, map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { BlockPool } from '../../src/cache/block-pool.ts';
 import { CacheOptionError } from '../../src/cache/errors.ts';
@@ -11,6 +12,7 @@ import { ChainHasher, InvalidTokenError } from '../../src/cache/hash.ts';
 import { createCluster } from '../../src/actors/cluster.ts';
 import { ClockOptionError } from '../../src/actors/virtual-clock.ts';
 import { ClusterConfigError } from '../../src/actors/cluster-options.ts';
+import { SubscriberError } from '../../src/actors/guarded-observable.ts';
 import { InvalidRequestError, type RequestInput } from '../../src/actors/request-input.ts';
 import type { Message, MessageOf } from '../../src/messages.ts';
 import { MetricsRecorder } from '../../src/metrics/recorder.ts';
@@ -506,6 +508,32 @@ const traceCases: BadInput[] = [
 const unknownModel =
   "cannot load model 'no-such-model': no folder named 'no-such-model' here, and it is not a model name; valid: tiny, dummy, a hub id such as Xenova/gpt2, or a path to a model folder";
 
+// injectFault: checked like the `faults` option, each bad field named.
+const faultError = (...problems: string[]): string => `invalid fault:\n  - ${problems.join('\n  - ')}`;
+const badFault = (fault: unknown) => () => createCluster({ workers: 2 }).injectFault(fault as never);
+
+const injectFaultCases: BadInput[] = [
+  { name: 'injectFault: a kind that does not exist', run: badFault({ kind: 'explode', worker: 0, at: 5 }), error: ClusterConfigError, message: faultError("kind: Invalid discriminator value. Expected 'kill' | 'restart' | 'stall'") },
+  { name: 'injectFault: a time of NaN', run: badFault({ kind: 'kill', worker: 0, at: Number.NaN }), error: ClusterConfigError, message: faultError('at: Invalid input: expected number, received NaN') },
+  { name: 'injectFault: a negative time', run: badFault({ kind: 'kill', worker: 0, at: -5 }), error: ClusterConfigError, message: faultError('at: Too small: expected number to be >=0') },
+  { name: 'injectFault: a worker of 0.5', run: badFault({ kind: 'kill', worker: 0.5, at: 5 }), error: ClusterConfigError, message: faultError('worker: Invalid input: expected int, received number') },
+  { name: 'injectFault: a worker that does not exist', run: badFault({ kind: 'kill', worker: 2, at: 5 }), error: ClusterConfigError, message: configError('faults: worker 2 does not exist; workers are 0..1') },
+  { name: 'injectFault: a stall without its factor', run: badFault({ kind: 'stall', worker: 0, at: 5 }), error: ClusterConfigError, message: faultError('factor: Invalid input: expected number, received undefined') },
+  { name: 'injectFault: a stall by −1', run: badFault({ kind: 'stall', worker: 0, at: 5, factor: -1 }), error: ClusterConfigError, message: faultError('factor: Too small: expected number to be >0') },
+  { name: 'injectFault: null', run: badFault(null), error: ClusterConfigError, message: faultError('fault: Invalid input: expected object, received null') },
+  {
+    name: 'injectFault: a time already past',
+    run: async () => {
+      const cluster = createCluster({ workers: 2 });
+      cluster.submit({ prompt: prompt(20), maxTokens: 2 }, 100);
+      await cluster.run();
+      cluster.injectFault({ kind: 'kill', worker: 0, at: 50 });
+    },
+    error: ClusterConfigError,
+    message: /^invalid fault:\n {2}- at: 50 ms is in the past; the clock shows \d+(\.\d+)? ms$/,
+  },
+];
+
 const otherCases: BadInput[] = [
   {
     name: 'an unknown model name: the message lists the valid names',
@@ -586,7 +614,7 @@ const flagCases: BadInput[] = [
       name: `--capacity ${value}`,
       run: flags('--capacity', value),
       error: CommanderError,
-      message: invalidFlag('--capacity <blocks>', value, `expected an integer from 2 to ${Number.MAX_SAFE_INTEGER}, got '${value}'`),
+      message: invalidFlag('--capacity <blocks>', value, `expected an integer ≥ 2, got '${value}'`),
     }),
   ),
   {
@@ -662,6 +690,7 @@ describe('bad input: Mooncake trace lines', () => {
 
 describe('bad input: model names, hasher, pool and scenario flags', () => {
   it.each(otherCases)('$name', expectRejected);
+  it.each(injectFaultCases)('$name', expectRejected);
   it.each(flagCases)('$name', expectRejected);
 });
 
@@ -828,5 +857,61 @@ describe('bad input: a custom strategy or token source that throws', () => {
     const { accounting, failed } = await threeRequests({ tokens });
     expect(accounting).toMatchObject({ submitted: 3, completed: 0, failed: 3, pending: 0 });
     expect(new Set(failed.map((m) => m.reason))).toEqual(new Set(["token source 'broken' failed: weights missing"]));
+  });
+});
+
+describe('bad input: an app subscriber or observer that throws', () => {
+  /** A cluster with three requests to run; `watch` subscribes the app's code. */
+  function threeRequests(watch: (cluster: ReturnType<typeof createCluster>) => void, options: Parameters<typeof createCluster>[0] = {}) {
+    const cluster = createCluster({ workers: 2, ...options });
+    watch(cluster);
+    for (let i = 0; i < 3; i++) cluster.submit({ id: `q${i}`, prompt: prompt(40, i), maxTokens: 3 }, i * 10);
+    return cluster;
+  }
+  /** Lets timers of the host run: RxJS would rethrow an unguarded subscriber's error on one, after run() resolved. */
+  const hostTurn = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+  it('a subscriber of events$ that throws fails the run with a SubscriberError naming it, not the process later', async () => {
+    const cluster = threeRequests((c) => c.events$.subscribe((m) => {
+      if (m.type === 'REQUEST.ROUTED') throw new Error('dashboard bug');
+    }));
+    const error = await caught(() => cluster.run());
+    expect(error).toBeInstanceOf(SubscriberError);
+    expect(error.message).toBe('a subscriber of events$ threw in next(): dashboard bug');
+    await hostTurn(); // an unhandled error here would fail this test file
+  });
+
+  it('the guard follows events$ through pipe: an operator or a final subscriber that throws fails the run the same way', async () => {
+    const viaOperator = threeRequests((c) => c.events$.pipe(map(() => { throw new Error('bad map'); })).subscribe(() => undefined));
+    const a = await caught(() => viaOperator.run());
+    expect(a.message).toBe('an operator on events$ threw: bad map');
+    const viaSubscriber = threeRequests((c) => c.events$.pipe(filter((m) => m.type === 'REQUEST.COMPLETED')).subscribe(() => { throw new Error('late'); }));
+    const b = await caught(() => viaSubscriber.run());
+    expect(b).toBeInstanceOf(SubscriberError);
+    expect(b.message).toBe('a subscriber of events$ threw in next(): late');
+    await hostTurn();
+  });
+
+  it('a complete() that throws is reported by stop(), where the app called it, after every actor stopped', async () => {
+    const cluster = threeRequests((c) => c.events$.subscribe({ complete: () => { throw new Error('flush failed'); } }));
+    await cluster.run();
+    expect(() => cluster.stop()).toThrow('a subscriber of events$ threw in complete(): flush failed');
+    expect(cluster.actors.router.getSnapshot().status).toBe('stopped');
+    await hostTurn();
+  });
+
+  it('an inspect observer that throws fails the run instead of createCluster or the process', async () => {
+    const cluster = threeRequests(() => undefined, { inspect: () => { throw new Error('inspector gone'); } });
+    const error = await caught(() => cluster.run());
+    expect(error).toBeInstanceOf(SubscriberError);
+    expect(error.message).toBe('the inspect observer threw: inspector gone');
+    await hostTurn();
+  });
+
+  it('a subscriber that behaves sees every message as before', async () => {
+    const seen: string[] = [];
+    const cluster = threeRequests((c) => c.events$.pipe(filter((m) => m.type === 'REQUEST.COMPLETED')).subscribe((m) => seen.push(m.type === 'REQUEST.COMPLETED' ? m.requestId : '')));
+    await cluster.run();
+    expect(seen.sort()).toEqual(['q0', 'q1', 'q2']);
   });
 });

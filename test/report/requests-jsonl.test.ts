@@ -47,6 +47,8 @@ describe('requestsJsonl', () => {
       'predicted',
       'rule',
       'reason',
+      'endCode',
+      'endReason',
     ]);
     for (const line of text.trimEnd().split('\n')) expect(Object.keys(JSON.parse(line) as object)).toEqual(REQUEST_FIELDS);
   });
@@ -71,12 +73,14 @@ describe('requestsJsonl', () => {
       predicted: 0,
       rule: 'longest-prefix',
       reason: 'longest-prefix: matched 0',
+      endCode: null,
+      endReason: null,
     });
     // r5 was preempted once: the first admission's blocks and latencies still stand.
     expect(r5).toMatchObject({ id: 'r5', worker: 1, arrivalMs: 200, cachedBlocks: 6, computedBlocks: 2, promptBlocks: 8, status: 'completed' });
   });
 
-  it('writes null for what a rejected request never had', () => {
+  it('writes null for what a rejected request never had, and why it was refused', () => {
     const big = parse(requestsJsonl(sampleRuns())).find((l) => l.id === 'big');
     expect(big).toEqual({
       strategy: 'cache-aware',
@@ -95,6 +99,8 @@ describe('requestsJsonl', () => {
       predicted: null,
       rule: null,
       reason: null,
+      endCode: 'too-large',
+      endReason: 'too-large: prompt needs 1000 blocks; a worker has 924',
     });
   });
 
@@ -125,6 +131,9 @@ describe('requestsJsonl', () => {
     expect(started).toMatchObject({ worker: 1, promptBlocks: 3, cachedBlocks: 0, computedBlocks: 3, ttftMs: 14, e2eMs: null, outputTokens: 2 });
     // Never routed.
     expect(lost).toMatchObject({ worker: null, promptBlocks: 1, ttftMs: null });
+    // A failure says why, without a rejection code; a request still running says nothing yet.
+    expect([started, lost].map((l) => [l?.endCode, l?.endReason])).toEqual([[null, 'worker down'], [null, 'worker down']]);
+    expect(queued).toMatchObject({ endCode: null, endReason: null });
   });
 
   it('counts prompt blocks with the block size given', () => {
@@ -142,7 +151,7 @@ describe('requestsJsonl', () => {
     expect(text).toBe(
       '{"strategy":"a\\\\b","id":"say \\"hi\\"\\n","worker":null,"servedBy":null,"attempts":0,"arrivalMs":0.3,"ttftMs":0.333333,"e2eMs":null,' +
         '"promptBlocks":1,"cachedBlocks":null,"computedBlocks":null,"outputTokens":0,"status":"pending",' +
-        '"predicted":null,"rule":null,"reason":null}\n',
+        '"predicted":null,"rule":null,"reason":null,"endCode":null,"endReason":null}\n',
     );
     expect(parse(text)[0]).toMatchObject({ strategy: 'a\\b', id: 'say "hi"\n' });
   });

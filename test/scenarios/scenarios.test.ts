@@ -46,7 +46,7 @@ describe('scenarios/rag.ts', () => {
     ].sort());
     const lines = readFileSync(join(out, 'requests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(STRATEGY_NAMES.length * 40);
-    expect(Object.keys(lines[0]!)).toEqual(['strategy', 'id', 'worker', 'servedBy', 'attempts', 'arrivalMs', 'ttftMs', 'e2eMs', 'promptBlocks', 'cachedBlocks', 'computedBlocks', 'outputTokens', 'status', 'predicted', 'rule', 'reason']);
+    expect(Object.keys(lines[0]!)).toEqual(['strategy', 'id', 'worker', 'servedBy', 'attempts', 'arrivalMs', 'ttftMs', 'e2eMs', 'promptBlocks', 'cachedBlocks', 'computedBlocks', 'outputTokens', 'status', 'predicted', 'rule', 'reason', 'endCode', 'endReason']);
     expect(lines.every((l) => l['status'] === 'completed')).toBe(true);
     expect(stdout).toContain('cache-aware');
   });
@@ -108,7 +108,7 @@ describe('scenarios/replay.ts', () => {
 });
 
 describe('--jobs: strategies side by side on worker threads', () => {
-  it('writes the same results.json (wall times aside), requests.jsonl and plots as one thread', () => {
+  it('writes the same results.json (wall times aside), requests.jsonl, plots and report.html as one thread', () => {
     const dir = outDir();
     const trace = smallTrace(dir, 60);
     const strategies = 'cache-aware,round-robin,dynamo,llm-d';
@@ -124,7 +124,7 @@ describe('--jobs: strategies side by side on worker threads', () => {
     };
     expect(strip(two)).toEqual(strip(one));
     expect(readResults(two).runs.map((r) => r.requests.completed)).toEqual([60, 60, 60, 60]);
-    for (const file of ['requests.jsonl', 'hit-vs-ttft.svg', 'worker-load.png']) expect(readFileSync(join(two, file)), file).toEqual(readFileSync(join(one, file)));
+    for (const file of ['requests.jsonl', 'hit-vs-ttft.svg', 'worker-load.png', 'report.html']) expect(readFileSync(join(two, file)), file).toEqual(readFileSync(join(one, file)));
   });
 });
 
@@ -161,7 +161,7 @@ describe('the profile, latency and batch flags', () => {
     const latency = run('replay.ts', ['t.jsonl', '--latency', 'fast']);
     expect(latency.stderr).toContain("option '--latency <model>' argument 'fast' is invalid. Allowed choices are seed, roofline.");
     const tokens = run('replay.ts', ['t.jsonl', '--max-batched-tokens', '0']);
-    expect(tokens.stderr).toContain("option '--max-batched-tokens <n>' argument '0' is invalid. expected an integer from 1");
+    expect(tokens.stderr).toContain("option '--max-batched-tokens <n>' argument '0' is invalid. expected an integer ≥ 1");
   });
 });
 

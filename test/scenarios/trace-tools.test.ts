@@ -49,7 +49,7 @@ describe('scenarios/make-trace.ts', () => {
   it('names a bad flag and a folder it cannot write to', () => {
     expect(script('make-trace.ts', ['--requests', '0']).stderr).toContain("option '--requests <n>' argument '0' is invalid");
     const unwritable = script('make-trace.ts', ['--out', '/proc/nope/t.jsonl']);
-    expect([unwritable.code, unwritable.stderr.trim()]).toEqual([1, 'error: --out /proc/nope/t.jsonl: cannot write the trace (ENOENT)']);
+    expect([unwritable.code, unwritable.stderr.trim()]).toEqual([1, 'error: --out /proc/nope/t.jsonl: cannot write the trace (its folder does not exist)']);
   });
 });
 

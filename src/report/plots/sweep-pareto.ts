@@ -26,8 +26,16 @@ export function sweepParetoSpec(input: SweepPlotInput, fontFamily: string): TopL
   const logX = p99s.length > 1 && Math.max(...p99s) > 4 * Math.min(...p99s);
   const x = { field: 'p99', type: 'quantitative', title: TTFT_P99_AXIS_X, scale: logX ? { type: 'log' as const } : { zero: false } } as const;
   const y = { field: 'hit', type: 'quantitative', title: HIT_AXIS, axis: { format: '.1%' }, scale: { zero: false } } as const;
-  // Labels on every point while they stay readable; past that, the front's only.
-  const labelled = values.length <= 16 ? values : front;
+  // Labels on every point while they stay readable; past that, the front's only. Points drawn at
+  // one spot share one label; the slower half is labelled on its left, so no label runs past the
+  // plot into the legend.
+  const labelled = sharedLabels(values.length <= 16 ? values : front);
+  const slowerHalf = (v: { p99: number }) => labelled.filter((o) => o.p99 < v.p99).length >= labelled.length / 2;
+  const text = (values: readonly { p99: number }[], align: 'left' | 'right') => ({
+    data: { values },
+    mark: { type: 'text' as const, align, dx: align === 'left' ? 7 : -7, dy: -7, fontSize: 10 },
+    encoding: { x, y, text: { field: 'label' } },
+  });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: 'Sweep: hit rate against TTFT p99', subtitle: [`${input.scenario} · ${values.length} configurations`, `up and left is better; filled and joined: the Pareto front (${front.length})`] },
@@ -46,8 +54,20 @@ export function sweepParetoSpec(input: SweepPlotInput, fontFamily: string): TopL
           tooltip: [{ field: 'label' }, { field: 'hit', format: '.2%' }, { field: 'p99', format: '.1f' }],
         },
       },
-      { data: { values: labelled }, mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 10 }, encoding: { x, y, text: { field: 'label' } } },
+      text(labelled.filter((v) => !slowerHalf(v)), 'left'),
+      text(labelled.filter(slowerHalf), 'right'),
     ],
     config: plotConfig(fontFamily),
   };
+}
+
+/** One label per spot: the labels of points with the same hit rate and p99 joined with " / ", in sweep order. */
+function sharedLabels<P extends { label: string; hit: number; p99: number }>(points: readonly P[]): P[] {
+  const bySpot = new Map<string, P>();
+  for (const p of points) {
+    const spot = `${p.hit} ${p.p99}`;
+    const seen = bySpot.get(spot);
+    bySpot.set(spot, seen === undefined ? p : { ...seen, label: `${seen.label} / ${p.label}` });
+  }
+  return [...bySpot.values()];
 }
