@@ -4,6 +4,7 @@
 // time) and puts them back.
 
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import {
   AutoModelForCausalLM,
@@ -56,7 +57,28 @@ export interface Pretrained {
 
 let loading: Promise<unknown> = Promise.resolve();
 
-/** Loads the model, then its tokenizer (the tokenizer's own errors for a missing folder are unhelpful). `threads` caps ONNX Runtime's threads (its default: one per core, spinning). */
+/**
+ * ONNX Runtime's threads when the caller gives none: one on a machine of two cores or fewer (the
+ * simulation's own thread needs a core, and a tiny model's operators are too small to split), else
+ * its default (one per core).
+ */
+export function defaultThreads(cores: number = availableParallelism()): number | undefined {
+  return cores <= 2 ? 1 : undefined;
+}
+
+/**
+ * Session options: at most `threads` intra-op threads, and none of them spinning while it waits.
+ * NOTE: ONNX Runtime's threads spin between operators by default; on a small shared machine they
+ * take the core from the thread that feeds them (measured: a decode step 2–2.5× slower).
+ */
+export function sessionOptions(threads: number | undefined): Record<string, unknown> {
+  return {
+    ...(threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 }),
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
+}
+
+/** Loads the model, then its tokenizer (the tokenizer's own errors for a missing folder are unhelpful). `threads` caps ONNX Runtime's threads (by default `defaultThreads()`). */
 export function loadPretrained(name: string, where: ModelLocation, threads?: number): Promise<Pretrained> {
   const run = loading.then(() => loadNow(name, where, threads));
   loading = run.catch(() => undefined);
@@ -80,8 +102,8 @@ async function loadNow(name: string, where: ModelLocation, threads: number | und
     env.allowLocalModels = true;
     env.allowRemoteModels = where.kind === 'hub' && where.allowRemote;
     if (where.kind === 'hub') env.cacheDir = where.cacheDir;
-    const session_options = threads === undefined ? {} : { session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 } };
-    const model = await AutoModelForCausalLM.from_pretrained(id, { ...options, dtype: 'fp32', device: 'cpu', ...session_options });
+    const session_options = sessionOptions(threads ?? defaultThreads());
+    const model = await AutoModelForCausalLM.from_pretrained(id, { ...options, dtype: 'fp32', device: 'cpu', session_options });
     const tokenizer = await AutoTokenizer.from_pretrained(id, options);
     return { model, tokenizer };
   } catch (error) {

@@ -24,7 +24,7 @@ export interface LoadTokenSourceOptions {
    * first use and decodes at ~0.5 µs per token; a huge replay that needs no text passes false.
    */
   readonly text?: boolean;
-  /** Most threads a model's ONNX Runtime session may use (its default: one per core). */
+  /** Most threads a model's ONNX Runtime session may use (default: one on ≤ 2 cores, else one per core; never spinning). */
   readonly threads?: number;
 }
 

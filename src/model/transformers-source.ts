@@ -35,7 +35,7 @@ export interface TransformersSourceOptions {
    * by default. Long prompts are prefilled in column chunks that stay under it.
    */
   readonly attentionBudget?: number;
-  /** Most threads ONNX Runtime may use (its default: one per core); one per worker thread when several run models. */
+  /** Most threads ONNX Runtime may use (default: one on ≤ 2 cores, else one per core; never spinning); one per worker thread when several run models. */
   readonly threads?: number;
   /** Sees each sequence's next-token logits (a view, valid during the call): for tests and inspection. */
   readonly onLogits?: (requestId: RequestId, logits: Float32Array) => void;
