@@ -23,19 +23,29 @@ const WHY: Readonly<Record<string, string>> = {
  */
 async function makeFolder(dir: string): Promise<void> {
   try {
-    await mkdir(dir);
+    await madeOrThere(dir);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' && (await stat(dir)).isDirectory()) return;
-    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw error;
     await makeFolder(dirname(dir));
-    await mkdir(dir);
+    await madeOrThere(dir); // once: under /proc, ENOENT comes back even when the parent is there
   }
 }
 
+/** mkdir, content with a folder already there (another run may create it at the same moment). */
+async function madeOrThere(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST' && (await stat(dir)).isDirectory()) return;
+    throw error;
+  }
+}
+
+let probes = 0;
+
 /** Creates `dir` if needed and checks that files can be written into it. */
 export async function checkOutputFolder(dir: string, flag = '--out'): Promise<void> {
-  const probe = join(dir, `.write-check-${process.pid}`);
+  const probe = join(dir, `.write-check-${process.pid}-${++probes}`);
   try {
     await makeFolder(dir);
     await writeFile(probe, '');
