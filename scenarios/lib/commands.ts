@@ -3,6 +3,7 @@
 // the same commands, so a level is checked exactly as the flag is on the command line.
 
 import { Argument, Command, CommanderError } from 'commander';
+import { oneLine } from './one-line-errors.ts';
 import { decimal, integer, scenarioCommand } from './options.ts';
 import type { ScenarioFlags, ScenarioName } from './workloads.ts';
 import { SimulatorError } from '../../src/errors.ts';
@@ -80,8 +81,7 @@ export function parseFlags<S extends ScenarioName>(scenario: S, argv: readonly s
     command.parse([...argv], { from: 'user' });
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
-    const lines = (message || error.message).split('\n').filter((line) => line.trim() !== '' && !line.startsWith('(run with --help'));
-    throw new FlagError(lines.join(' ').replace(/^error: /, ''));
+    throw new FlagError(oneLine(message || error.message).replace(/^error: /, ''));
   }
   return flagsOf(scenario, command);
 }
