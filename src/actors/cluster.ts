@@ -268,19 +268,28 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
       if (at < t) {
         throw new InvalidRequestError(`cannot submit request '${id}' at ${at} ms: the clock shows ${t} ms, and time never runs backwards`);
       }
-      const text = typeof input.prompt === 'string' ? input.prompt : undefined;
-      if (text === '') throw new InvalidRequestError(`request '${id}': prompt: expected non-empty text or token ids`);
-      // A text prompt is tokenized when it arrives: a model named in the options is loaded by then.
-      // Its other fields are checked now, with a stand-in prompt.
-      const checked = validateRequest({ ...input, prompt: text === undefined ? (input.prompt as readonly number[]) : [0], id });
+      const { prompt } = input;
+      if (prompt === '') throw new InvalidRequestError(`request '${id}': prompt: expected non-empty text or token ids`);
+      // A text prompt is tokenized when it arrives (a model named in the options is loaded by
+      // then), a lazy one made then; their other fields are checked now, with a stand-in prompt.
+      const checked = validateRequest({ ...input, prompt: typeof prompt === 'string' || typeof prompt === 'function' ? [0] : prompt, id });
       ids.add(id);
       open++;
       clock.defer(() => {
         if (syncWorkers) {
           for (const engine of engines) if (engine.hasKvEventsDue()) engine.sync();
         }
+        let request: RequestSpec = checked;
         // An empty tokenization goes through: the router rejects it with the reason.
-        const request: RequestSpec = text === undefined ? checked : { ...checked, prompt: tokens.encode?.call(tokens, text) ?? [] };
+        if (typeof prompt === 'string') request = { ...checked, prompt: tokens.encode?.call(tokens, prompt) ?? [] };
+        else if (typeof prompt === 'function') {
+          try {
+            request = validateRequest({ ...input, id, prompt: prompt() });
+          } catch (error) {
+            failures.push(error instanceof InvalidRequestError ? error : new InvalidRequestError(`request '${id}': its prompt function threw: ${error instanceof Error ? error.message : String(error)}`));
+            return;
+          }
+        }
         bus.publish({ type: 'REQUEST.SUBMITTED', at: now(), request });
       }, at - t);
       return id;

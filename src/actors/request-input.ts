@@ -3,11 +3,18 @@
 import type { RequestSpec } from '../messages.ts';
 import { SimulatorError } from '../errors.ts';
 
+/** Makes a prompt's token ids on demand (when the request arrives). */
+export type LazyPrompt = () => readonly number[];
+
 export interface RequestInput {
   /** Unique id; generated ('r1', 'r2', …) when absent. */
   readonly id?: string;
-  /** Prompt token ids (integers in [0, 2^32)), or text, tokenized by the cluster's token source. */
-  readonly prompt: readonly number[] | string;
+  /**
+   * Prompt token ids (integers in [0, 2^32)); or text, tokenized by the cluster's token source; or
+   * a function that makes the token ids when the request arrives, so that a long replay holds no
+   * prompt before its time (its ids are checked then: a bad one fails the run, naming the request).
+   */
+  readonly prompt: readonly number[] | string | LazyPrompt;
   /** Most tokens to generate (≥ 1). */
   readonly maxTokens: number;
   readonly tenant?: string;

@@ -13,7 +13,7 @@ import { checkLength, drawLength, type LengthSpec } from './lengths.ts';
 import { checkInteger, checkPositive } from './option-checks.ts';
 import { createPieceEncoder, joinPieces } from './piece-encoder.ts';
 import { poissonArrivals } from './poisson.ts';
-import { makeRequest, type CommonOptions, type Encode, type WorkloadRequest } from './request.ts';
+import { makeRequest, type CommonOptions, type Encode, type BuiltRequest } from './request.ts';
 import { streamPrng } from './seeds.ts';
 import { createTextGenerator } from './text-gen.ts';
 
@@ -38,7 +38,7 @@ export interface ChatOptions extends CommonOptions {
 }
 
 /** A chat turn as submitted; `at` is the virtual time it was submitted for. */
-export interface ChatRequest extends WorkloadRequest {
+export interface ChatRequest extends BuiltRequest {
   readonly session: number;
   readonly turn: number;
 }

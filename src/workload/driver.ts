@@ -18,7 +18,7 @@ import { SimulatorError } from '../errors.ts';
 /** What a driver needs of a cluster: submit a request (now or at a later virtual time), read the clock. */
 export interface SubmitTarget {
   submit(
-    request: { id?: string; prompt: readonly number[]; maxTokens: number; tenant?: string; ignoreEos?: boolean },
+    request: { id?: string; prompt: readonly number[] | (() => readonly number[]); maxTokens: number; tenant?: string; ignoreEos?: boolean },
     at?: number,
   ): string;
   now(): number;

@@ -1,7 +1,8 @@
 // stateful-cache-router/workload: request sources (RAG, multi-turn chat, shared system prompts,
 // Mooncake traces, seeded traces) and the drivers that submit them to a cluster.
 
-export type { WorkloadRequest } from './request.ts';
+export type { BuiltRequest, WorkloadRequest } from './request.ts';
+export { promptOf } from './request.ts';
 export { ragWorkload, extendedSystemPrompt } from './rag.ts';
 export type { RagOptions } from './rag.ts';
 export { chatSessions } from './chat.ts';

@@ -110,7 +110,7 @@ export function parseMooncakeTrace(text: string, source: string, options: Moonca
     requests.push({
       id: `${idPrefix}${lineNo}`,
       at: entry.timestamp * timeScale,
-      prompt: promptOfIds(entry.hashIds, blocksPerId),
+      prompt: () => promptOfIds(entry.hashIds, blocksPerId),
       maxTokens: Math.max(1, Math.round(entry.outputLength * outputScale)),
       ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
       ignoreEos,

@@ -11,7 +11,7 @@ import { checkLength, drawLength, type LengthSpec } from './lengths.ts';
 import { WorkloadOptionError, checkInteger, checkPositive } from './option-checks.ts';
 import { createPieceEncoder, joinPieces } from './piece-encoder.ts';
 import { poissonArrivals } from './poisson.ts';
-import { makeRequest, type CommonOptions, type Encode, type WorkloadRequest } from './request.ts';
+import { makeRequest, type CommonOptions, type Encode, type BuiltRequest } from './request.ts';
 import { streamPrng } from './seeds.ts';
 import { permutation } from './shuffle.ts';
 import { createTextGenerator } from './text-gen.ts';
@@ -54,7 +54,7 @@ export interface RagOptions extends CommonOptions {
 }
 
 /** A RAG request, with the ids of the chunks it retrieved ('doc-03#7': chunk 7 of doc-03, 0-based). */
-export interface RagRequest extends WorkloadRequest {
+export interface RagRequest extends BuiltRequest {
   readonly chunks: readonly string[];
 }
 

@@ -7,8 +7,11 @@ export interface WorkloadRequest {
   readonly id: string;
   /** Arrival time in virtual ms, relative to the start of the workload. */
   readonly at: number;
-  /** Prompt token ids. */
-  readonly prompt: number[];
+  /**
+   * Prompt token ids, or a function that makes them: a trace replay keeps only each line's hash
+   * ids, and the prompt is made when the request arrives (`promptOf` makes it at once).
+   */
+  readonly prompt: number[] | (() => number[]);
   /** Most tokens to generate (≥ 1). */
   readonly maxTokens: number;
   /** The prompt as text, for workloads built from text (absent for trace replay). */
@@ -17,6 +20,11 @@ export interface WorkloadRequest {
   readonly tenant?: string;
   /** Keep generating past end-of-text, so the output has exactly `maxTokens` tokens. */
   readonly ignoreEos?: boolean;
+}
+
+/** A request's prompt token ids, made now if it is made on demand. */
+export function promptOf(request: Pick<WorkloadRequest, 'prompt'>): number[] {
+  return typeof request.prompt === 'function' ? request.prompt() : request.prompt;
 }
 
 /** The tokenizer a text workload is given: GPT-2's at run time, a simple stand-in in tests. */
@@ -32,14 +40,19 @@ export interface CommonOptions {
   readonly idPrefix?: string;
 }
 
+/** A request whose prompt is made up front, as the text workloads make theirs. */
+export interface BuiltRequest extends WorkloadRequest {
+  readonly prompt: number[];
+}
+
 /** A WorkloadRequest with the optional fields set only when given. */
 export function makeRequest(
-  fields: Omit<WorkloadRequest, 'text' | 'tenant' | 'ignoreEos'> & {
+  fields: Omit<BuiltRequest, 'text' | 'tenant' | 'ignoreEos'> & {
     readonly text?: string | undefined;
     readonly tenant?: string | undefined;
     readonly ignoreEos?: boolean | undefined;
   },
-): WorkloadRequest {
+): BuiltRequest {
   const { id, at, prompt, maxTokens, text, tenant, ignoreEos } = fields;
   return {
     id,

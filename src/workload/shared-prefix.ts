@@ -11,7 +11,7 @@ import { checkLength, drawLength, type LengthSpec } from './lengths.ts';
 import { checkInteger, checkPositive } from './option-checks.ts';
 import { createPieceEncoder, joinPieces } from './piece-encoder.ts';
 import { poissonArrivals } from './poisson.ts';
-import { makeRequest, type CommonOptions, type Encode, type WorkloadRequest } from './request.ts';
+import { makeRequest, type CommonOptions, type Encode, type BuiltRequest } from './request.ts';
 import { streamPrng } from './seeds.ts';
 import { permutation } from './shuffle.ts';
 import { createTextGenerator } from './text-gen.ts';
@@ -38,7 +38,7 @@ export interface SharedPrefixOptions extends CommonOptions {
 }
 
 /** A shared-prefix request and the group whose system prompt it starts with. */
-export interface SharedPrefixRequest extends WorkloadRequest {
+export interface SharedPrefixRequest extends BuiltRequest {
   readonly group: number;
 }
 

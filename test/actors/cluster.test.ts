@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../src/actors/cluster.ts';
 import { ClusterConfigError } from '../../src/actors/cluster-options.ts';
 import { InvalidRequestError } from '../../src/actors/request-input.ts';
+import type { Message } from '../../src/messages.ts';
 import { MetricsRecorder } from '../../src/metrics/recorder.ts';
 import { summarize } from '../../src/metrics/summary.ts';
 import type { Strategy } from '../../src/routing/types.ts';
@@ -211,6 +212,37 @@ describe('createCluster: bad input', () => {
     expect(() => cluster.submit({ id: 'y', prompt: [1], maxTokens: 0 })).toThrow('maxTokens: 0 is not a positive integer');
     cluster.submit({ id: 'z', prompt: [1], maxTokens: 1 });
     expect(() => cluster.submit({ id: 'z', prompt: [1], maxTokens: 1 })).toThrow("request id 'z' was already submitted");
+  });
+
+  it('makes a lazy prompt when its request arrives, and runs it as the same prompt given up front', async () => {
+    const made: number[] = [];
+    const lazy = (at: number) => () => {
+      made.push(at);
+      return prompt(100);
+    };
+    const eager = await runCluster({ workers: 2 }, [100, 300].map((at) => ({ id: `r${at}`, at, prompt: prompt(100), maxTokens: 5 })));
+    const cluster = createCluster({ workers: 2 });
+    const seen: number[] = [];
+    cluster.events$.subscribe((m) => {
+      if (m.type === 'REQUEST.SUBMITTED') seen.push(made.length);
+    });
+    const messages: Message[] = [];
+    cluster.events$.subscribe((m) => messages.push(m));
+    for (const at of [100, 300]) cluster.submit({ id: `r${at}`, prompt: lazy(at), maxTokens: 5 }, at);
+    expect(made).toEqual([]); // nothing made at submission
+    await cluster.run();
+    expect(made).toEqual([100, 300]);
+    expect(seen).toEqual([1, 2]); // each made just before its arrival
+    expect(perRequest(messages)).toEqual(perRequest(eager.messages));
+  });
+
+  it('fails the run when a lazy prompt turns out malformed, naming the request and the token', async () => {
+    const cluster = createCluster({ workers: 1 });
+    cluster.submit({ id: 'late', prompt: () => [1, 2, -7], maxTokens: 3 }, 50);
+    await expect(cluster.run()).rejects.toThrow("request 'late': prompt[2]: -7 is not a token id");
+    const throwing = createCluster({ workers: 1 });
+    throwing.submit({ id: 'boom', prompt: () => { throw new Error('no such block'); }, maxTokens: 3 });
+    await expect(throwing.run()).rejects.toThrow("request 'boom': its prompt function threw: no such block");
   });
 });
 

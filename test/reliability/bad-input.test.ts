@@ -21,6 +21,7 @@ import { ModelLoadError } from '../../src/model/errors.ts';
 import { loadTokenSource } from '../../src/model/load-token-source.ts';
 import type { TokenSource } from '../../src/model/token-source.ts';
 import { parseMooncakeTrace } from '../../src/workload/mooncake.ts';
+import { promptOf } from '../../src/workload/request.ts';
 import { TraceError } from '../../src/workload/trace-errors.ts';
 import { scenarioCommand } from '../../scenarios/lib/options.ts';
 
@@ -676,13 +677,13 @@ describe('bad input: Mooncake trace lines', () => {
   it('keeps a 64-bit hash id exact: ids that differ beyond double precision give different prompts', () => {
     // 2^53 + 1 and 2^53 are the same double; as text they are different ids.
     expect(Number('9007199254740993')).toBe(Number('9007199254740992'));
-    const read = (id: string) => parseMooncakeTrace(traceLine(0, id), 'x.jsonl').requests[0]!.prompt;
+    const read = (id: string) => promptOf(parseMooncakeTrace(traceLine(0, id), 'x.jsonl').requests[0]!);
     expect(read('9007199254740993')).not.toEqual(read('9007199254740992'));
     expect(read('18446744073709551615')).not.toEqual(read('18446744073709551614')); // 2^64 − 1, the largest
     expect(read('9007199254740993')).toEqual(read('9007199254740993')); // and the mapping is a function
     // Within one trace, the two ids are different blocks after a shared first block.
     const { requests } = parseMooncakeTrace(`${traceLine(0, '5, 9007199254740993')}\n${traceLine(1, '5, 9007199254740992')}\n`, 'x.jsonl');
-    const [a, b] = requests.map((r) => r.prompt);
+    const [a, b] = requests.map(promptOf);
     expect(a!.slice(0, 16)).toEqual(b!.slice(0, 16));
     expect(a!.slice(16)).not.toEqual(b!.slice(16));
   });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ChainHasher } from '../../src/cache/hash.ts';
 import { readMooncakeTrace, type MooncakeTrace } from '../../src/workload/mooncake.ts';
-import type { WorkloadRequest } from '../../src/workload/request.ts';
+import { promptOf, type WorkloadRequest } from '../../src/workload/request.ts';
 
 const tracePath = (name: string): string => fileURLToPath(new URL(`../../../shared/traces/${name}`, import.meta.url));
 const haveTraces = existsSync(tracePath(''));
@@ -29,7 +29,7 @@ function idealReuse(requests: readonly WorkloadRequest[]): { hits: number; block
   let hits = 0;
   let blocks = 0;
   for (const request of requests) {
-    const hashes = hasher.hashBlocks(request.prompt);
+    const hashes = hasher.hashBlocks(promptOf(request));
     let leading = 0;
     while (leading < hashes.length && seen.has(hashes[leading]!)) leading++;
     for (const h of hashes) seen.add(h);
@@ -56,9 +56,9 @@ describe.skipIf(!haveTraces)('readMooncakeTrace on the conversation trace', () =
 
   it('gives every request hash-id count × B blocks of 16 tokens', () => {
     const counts = idCounts(path);
-    expect(trace.requests.map((r) => r.prompt.length)).toEqual(counts.map((n) => n * 16));
+    expect(trace.requests.map((r) => promptOf(r).length)).toEqual(counts.map((n) => n * 16));
     const scaled = readMooncakeTrace(path, { blocksPerId: 3, limit: 1000 });
-    expect(scaled.requests.map((r) => r.prompt.length)).toEqual(counts.slice(0, 1000).map((n) => n * 48));
+    expect(scaled.requests.map((r) => promptOf(r).length)).toEqual(counts.slice(0, 1000).map((n) => n * 48));
   });
 
   it('keeps the prefix structure: ideal reuse of the token blocks is SOURCE.md\'s 105,710 / 288,500', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { idTokens } from '../../src/workload/id-tokens.ts';
 import { parseMooncakeTrace, readMooncakeTrace, type MooncakeOptions } from '../../src/workload/mooncake.ts';
+import { promptOf } from '../../src/workload/request.ts';
 import { WorkloadOptionError } from '../../src/workload/option-checks.ts';
 import { TraceError } from '../../src/workload/trace-errors.ts';
 
@@ -30,16 +31,25 @@ function errorOf(text: string): TraceError {
 describe('parseMooncakeTrace: the mapping', () => {
   const text = trace(line(0, [0, 1, 2]), line(0, [0, 1, 3, 4]), line(3000, [5]));
 
+  it('holds no prompt tokens until a prompt is asked for, then makes the same tokens every time', () => {
+    const [first] = read(text).requests;
+    expect(typeof first!.prompt).toBe('function'); // a replay keeps each line's hash ids, not 16 tokens per block
+    const once = promptOf(first!);
+    const again = promptOf(first!);
+    expect(again).toEqual(once);
+    expect(again).not.toBe(once); // made afresh: nothing kept between the two
+  });
+
   it('gives each hash id B full blocks of 16 tokens', () => {
     for (const blocksPerId of [1, 2, 5]) {
       const { requests } = read(text, { blocksPerId });
-      expect(requests.map((r) => r.prompt.length)).toEqual([3, 4, 1].map((n) => n * blocksPerId * 16));
-      expect(requests[0]!.prompt.slice(0, blocksPerId * 16)).toEqual(idTokens('0', blocksPerId));
+      expect(requests.map((r) => promptOf(r).length)).toEqual([3, 4, 1].map((n) => n * blocksPerId * 16));
+      expect(promptOf(requests[0]!).slice(0, blocksPerId * 16)).toEqual(idTokens('0', blocksPerId));
     }
   });
 
   it('gives equal ids equal token blocks and different ids different ones', () => {
-    const [a, b, c] = read(text).requests.map((r) => blocks(r.prompt, 16));
+    const [a, b, c] = read(text).requests.map((r) => blocks(promptOf(r), 16));
     expect(b!.slice(0, 2)).toEqual(a!.slice(0, 2)); // ids 0, 1 shared
     expect(b![2]).not.toEqual(a![2]); // id 3 vs id 2
     const all = [...a!, ...b!.slice(2), ...c!];
@@ -84,7 +94,7 @@ describe('parseMooncakeTrace: the mapping', () => {
   it('keeps ids above 2^53 exact: ids that differ beyond double precision give different tokens', () => {
     // 2^53 + 1 and 2^53 are the same JS number, and 2^64 − 1 is the largest id.
     const text = trace(line(0, ['9007199254740993']), line(0, ['9007199254740992']), line(0, ['18446744073709551615']), line(0, ['9007199254740993']));
-    const [a, b, c, d] = read(text).requests.map((r) => r.prompt);
+    const [a, b, c, d] = read(text).requests.map(promptOf);
     expect(Number('9007199254740993')).toBe(Number('9007199254740992'));
     expect(a).not.toEqual(b);
     expect(a).toEqual(d);
