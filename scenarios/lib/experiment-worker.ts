@@ -8,7 +8,7 @@ import type { OccupancySeries } from '../../src/metrics/occupancy.ts';
 import type { RunSummary } from '../../src/metrics/summary.ts';
 import { memoizeTokens } from '../../src/model/memo-source.ts';
 import type { PlotFont } from '../../src/report/fonts.ts';
-import { writePlots, type PlotInput, type PlotName } from '../../src/report/plots.ts';
+import { writePlots, type PlotInput, type PlotName, type WrittenPlots } from '../../src/report/plots.ts';
 import { requestsJsonl } from '../../src/report/requests-jsonl.ts';
 import { runDetails, type RunDetails } from '../../src/report/results.ts';
 import type { StrategyName } from '../../src/routing/strategies.ts';
@@ -77,7 +77,8 @@ export function threadRun(strategy: StrategyName, run: StrategyRun, wallMs: numb
 }
 
 /** Runs one task; its result goes back to the main thread. */
-export default async function runTask(task: StrategyTask | PlotTask): Promise<ThreadRun | readonly string[]> {
+export default async function runTask(task: StrategyTask | PlotTask): Promise<ThreadRun | Pick<WrittenPlots, 'files' | 'svgs'>> {
   if (task.kind === 'strategy') return runStrategyTask(task);
-  return (await writePlots(task.dir, task.input, { font: task.font, only: [task.name] })).files;
+  const { files, svgs } = await writePlots(task.dir, task.input, { font: task.font, only: [task.name] });
+  return { files, svgs };
 }

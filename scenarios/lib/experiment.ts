@@ -10,7 +10,7 @@ import { createThreadPool, runOnLanes, type ThreadPool } from '../../src/experim
 import type { TokenSource } from '../../src/model/token-source.ts';
 import type { JsonObject } from '../../src/report/config.ts';
 import { resolvePlotFont } from '../../src/report/fonts.ts';
-import { PLOT_NAMES, writePlots } from '../../src/report/plots.ts';
+import { PLOT_NAMES, writePlots, type WrittenPlots } from '../../src/report/plots.ts';
 import { createProgress } from '../../src/report/progress.ts';
 import { requestsJsonl, writeRequestsJsonl } from '../../src/report/requests-jsonl.ts';
 import { buildResults, writeResults, type RunInput } from '../../src/report/results.ts';
@@ -43,7 +43,10 @@ export interface Experiment {
   readonly watch?: (cluster: Cluster, strategy: StrategyName) => void;
 }
 
-export type ExperimentPool = ThreadPool<StrategyTask | PlotTask, ThreadRun | readonly string[]>;
+export type ExperimentPool = ThreadPool<StrategyTask | PlotTask, ThreadRun | DrawnPlots>;
+
+/** Plots as a thread or this thread drew them: the files written and each SVG, for the page. */
+export type DrawnPlots = Pick<WrittenPlots, 'files' | 'svgs'>;
 
 /**
  * `threads` worker threads besides this one (none: null). Created early, the threads start while
@@ -82,18 +85,21 @@ export async function runExperiment(experiment: Experiment): Promise<string> {
     });
     const font = resolvePlotFont();
     if (font.warning !== undefined) console.error(`warning: ${font.warning}`);
-    // With threads, the plots render there while this thread writes the results.
-    const plotted =
+    // With threads, the plots are drawn there while this thread writes the results.
+    const plotted: Promise<DrawnPlots> =
       pool === null
-        ? writePlots(experiment.out, results, { font }).then((p) => p.files)
-        : Promise.all(PLOT_NAMES.map((name) => pool.run({ kind: 'plot', dir: experiment.out, input: results, name, font }) as Promise<readonly string[]>)).then((f) => f.flat());
+        ? writePlots(experiment.out, results, { font })
+        : Promise.all(PLOT_NAMES.map((name) => pool.run({ kind: 'plot', dir: experiment.out, input: results, name, font }) as Promise<DrawnPlots>)).then((drawn) => ({
+            files: drawn.flatMap((d) => d.files),
+            svgs: Object.assign({}, ...drawn.map((d) => d.svgs)) as DrawnPlots['svgs'],
+          }));
     plotted.catch(() => undefined); // awaited below; not an unhandled rejection if writing the results fails first
     const path = await writeResults(experiment.out, results);
     const requests = jsonl();
     await writeRequestsJsonl(experiment.out, requests);
-    // With threads, the page is drawn here while they draw the plots.
-    const report = await writeRunReport(experiment.out, { results, requestsJsonl: requests, occupancy });
-    const files = await plotted;
+    const { files, svgs } = await plotted;
+    // The page shows the plots as drawn for their files.
+    const report = await writeRunReport(experiment.out, { results, requestsJsonl: requests, occupancy, charts: svgs });
     if (!experiment.quiet) {
       console.log('');
       console.log(`${experiment.scenario} · seed ${experiment.seed}`);

@@ -21,6 +21,7 @@ import { latencyByCacheStatusSpec } from './plots/latency-by-cache-status.ts';
 import { latencyDistributionSpec } from './plots/latency-distribution.ts';
 import { matchLengthSpec } from './plots/match-length.ts';
 import { strategyComparisonSpec } from './plots/strategy-comparison.ts';
+import { withHoverPoints } from './plots/hover-points.ts';
 import type { PlotInput } from './plots/theme.ts';
 import { ttftCdfSpec } from './plots/ttft-cdf.ts';
 import { workerLoadSpec } from './plots/worker-load.ts';
@@ -64,33 +65,35 @@ export interface WrittenPlots {
   readonly files: readonly string[];
   /** The font the PNGs were drawn with; `font.warning` is set when text may be missing. */
   readonly font: PlotFont;
+  /** Each plot's SVG as written, for report.html. */
+  readonly svgs: Readonly<Partial<Record<PlotName, string>>>;
 }
 
-/** The vega-lite spec of one plot. */
+/** The vega-lite spec of one plot, its lines with hover points (drawn once for the files and the page). */
 export function plotSpec(name: PlotName, input: PlotInput, fontFamily: string = DEFAULT_FONT_FAMILY): TopLevelSpec {
-  return SPECS[name](input, fontFamily);
+  return withHoverPoints(SPECS[name](input, fontFamily)) as TopLevelSpec;
 }
 
 /** Renders the plots of `input` into `dir` (created if needed) as SVG and PNG. */
 export async function writePlots(dir: string, input: PlotInput, options: PlotOptions = {}): Promise<WrittenPlots> {
   const font = isResolved(options.font) ? options.font : resolvePlotFont(options.font);
   // vega and resvg load only when something is drawn (~0.35 s).
-  const { renderSpec } = await import('./render.ts');
+  const { specToSvg, svgToPng } = await import('./render.ts');
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
+  const svgs: Partial<Record<PlotName, string>> = {};
+
   for (const name of PLOT_NAMES) {
     if (options.only !== undefined && !options.only.includes(name)) continue;
-    const { svg, png } = await renderSpec(plotSpec(name, input, font.family), {
-      font,
-      ...(options.scale !== undefined && { scale: options.scale }),
-    });
+    const svg = await specToSvg(plotSpec(name, input, font.family));
     const svgPath = join(dir, `${name}.svg`);
     const pngPath = join(dir, `${name}.png`);
     await writeFileAtomic(svgPath, svg);
-    await writeFileAtomic(pngPath, png);
+    await writeFileAtomic(pngPath, svgToPng(svg, { font, ...(options.scale !== undefined && { scale: options.scale }) }));
+    svgs[name] = svg;
     files.push(svgPath, pngPath);
   }
-  return { files, font };
+  return { files, font, svgs };
 }
 
 function isResolved(font: PlotFont | PlotFontOptions | undefined): font is PlotFont {

@@ -18,14 +18,23 @@ export interface Rendered {
   readonly png: Buffer;
 }
 
-/** The SVG of a vega-lite spec, drawn headless. */
+/** The SVG of a vega-lite spec, drawn headless, its geometry to two decimals. */
 export async function specToSvg(spec: TopLevelSpec): Promise<string> {
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
-    return await view.toSVG();
+    return shortenGeometry(await view.toSVG());
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * Geometry (`d`, `transform`) to two decimals: vega writes full doubles, and a page of a dozen
+ * strategies holds thousands of marks. A hundredth of a pixel is invisible; the values a reader
+ * sees are in the aria-labels, left as they are.
+ */
+export function shortenGeometry(svg: string): string {
+  return svg.replace(/ (d|transform)="([^"]*)"/g, (_, name: string, value: string) => ` ${name}="${value.replace(/(\d+\.\d\d)\d+/g, '$1')}"`);
 }
 
 /** PNG bytes of an SVG, its text drawn with `font`. */

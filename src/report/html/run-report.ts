@@ -25,6 +25,8 @@ export interface RunReportInput {
   readonly requestsJsonl: string;
   /** Each run's sampled occupancy by strategy (StrategyRun.occupancy); a run without one gets no load and cache panels. */
   readonly occupancy?: Readonly<Record<string, OccupancySeries>>;
+  /** The plots as writePlots drew them (its `svgs`); a plot not given is drawn here. */
+  readonly charts?: Readonly<Partial<Record<PlotName, string>>>;
 }
 
 export interface RunReportOptions {
@@ -53,7 +55,10 @@ export async function runReportHtml(input: RunReportInput, options: RunReportOpt
   const switches = await strategySwitches(results.runs.map((r) => r.strategy));
   const requests = results.runs[0]?.requests.submitted ?? 0;
   const title = `${results.scenario} · seed ${results.seed}`;
-  const plots: Figure[] = PLOT_NAMES.map((name) => ({ name, spec: plotSpec(name, results, fontFamily), caption: CAPTIONS[name] }));
+  const plots: Figure[] = PLOT_NAMES.map((name) => {
+    const svg = input.charts?.[name];
+    return { name, spec: plotSpec(name, results, fontFamily), caption: CAPTIONS[name], ...(svg === undefined ? {} : { svg }) };
+  });
   const workers: Figure[] = results.runs.map((run) => ({
     name: `workers-${run.strategy}`,
     strategy: run.strategy,
