@@ -6,12 +6,14 @@
 import { pathToFileURL } from 'node:url';
 import { createCluster } from '../src/actors/cluster.ts';
 import { MetricsRecorder } from '../src/metrics/recorder.ts';
+import { limitHeapGrowth } from '../scenarios/lib/heap-growth.ts';
 import { soakWorkload } from '../test/reliability/soak.workload.ts';
 import { printTable } from './measure.ts';
 
 const MiB = 1024 * 1024;
 
 export async function benchSoak(): Promise<Record<string, number>> {
+  limitHeapGrowth(); // as every scenario process does (scenarios/lib/heap-growth.ts)
   const soak = soakWorkload(100_000, 16);
   const cluster = createCluster({ ...soak.options, debug: false });
   const recorder = new MetricsRecorder();

@@ -10,6 +10,7 @@ import { clusterFromFlags } from './cluster-flags.ts';
 import { checkDashboardFlags, startScenarioDashboard } from './dashboard.ts';
 import { checkOutputFolder } from './output-folder.ts';
 import { experimentPool, extraThreads, runExperiment } from './experiment.ts';
+import { limitHeapGrowth } from './heap-growth.ts';
 import { defaultJobs } from './options.ts';
 import { buildWorkload, type ScenarioFlags, type ScenarioName } from './workloads.ts';
 
@@ -104,6 +105,7 @@ async function checkPortFree(port: number): Promise<void> {
 
 /** Runs `main`, printing the simulator's own errors as one line (no stack; anything else is a bug and keeps its stack) and exiting with 1. */
 export function runMain(main: () => Promise<void>): void {
+  limitHeapGrowth();
   // A closed stdout (`… | head`) ends the run quietly: nobody reads what is left.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);

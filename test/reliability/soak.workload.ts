@@ -1,13 +1,16 @@
 // The soak workload: many short requests over shared prefixes, with random kills, restarts and
-// KV event faults, all from one seed. Shared by the soak test and the soak bench.
+// KV event faults, all from one seed. Shared by the soak test and the soak bench. Each prompt is
+// made when its request arrives (its own tokens from its own stream), so that what the soak
+// holds is what the cluster holds, not 100,000 prompts built up front.
 
 import type { ClusterOptions } from '../../src/actors/cluster-options.ts';
 import type { WorkerFaultSpec } from '../../src/actors/faults.ts';
 import { createPrng } from '../../src/prng.ts';
+import { streamPrng } from '../../src/workload/seeds.ts';
 
 export interface Soak {
   readonly options: ClusterOptions;
-  readonly requests: { id: string; at: number; prompt: number[]; maxTokens: number }[];
+  readonly requests: { id: string; at: number; prompt: () => number[]; maxTokens: number }[];
   readonly kills: number;
 }
 
@@ -20,7 +23,11 @@ export function soakWorkload(count: number, workers: number, seed = 1, rate = 20
   const requests = Array.from({ length: count }, (_, i) => {
     at += (-Math.log(1 - rand()) / rate) * 1000;
     const prefix = prefixes[Math.floor(prefixes.length * rand() ** 2)]!;
-    const prompt = [...prefix, ...Array.from({ length: 8 + Math.floor(rand() * 48) }, token)];
+    const own = 8 + Math.floor(rand() * 48);
+    const prompt = () => {
+      const tokens = streamPrng(seed, `s${i}`);
+      return [...prefix, ...Array.from({ length: own }, () => Math.floor(tokens() * 50_000))];
+    };
     return { id: `s${i}`, at, prompt, maxTokens: 4 + Math.floor(rand() * 20) };
   });
   const faults: WorkerFaultSpec[] = [];
