@@ -16,6 +16,7 @@ const shared = join(root, '../shared');
 const trace = join(shared, 'traces/conversation_trace.jsonl');
 const floorScript = join(shared, 'bench/floor-lite.mjs');
 const tsx = join(root, 'node_modules/.bin/tsx');
+const builtCli = join(root, 'dist/scenarios/cli.js');
 const RUNS = 5;
 
 /** Wall seconds and peak RSS (MiB, when /usr/bin/time exists) of one process. */
@@ -53,15 +54,20 @@ export async function benchProcess(): Promise<Record<string, number>> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'scr-bench-'));
   try {
-    const replay = (path: string, extra: string[] = []) => [join(root, 'scenarios/replay.ts'), path, '--strategy', 'cache-aware', '--model', 'dummy', '--quiet', '--out', join(dir, 'out'), ...extra];
+    const flags = (path: string, extra: string[] = []) => [path, '--strategy', 'cache-aware', '--model', 'dummy', '--quiet', '--out', join(dir, 'out'), ...extra];
+    const replay = (path: string, extra: string[] = []) => [join(root, 'scenarios/replay.ts'), ...flags(path, extra)];
+    // The package's command as an installed user runs it: the build, without tsx (`npm install` builds it).
+    const bin = existsSync(builtCli) ? (path: string, extra: string[] = []) => [builtCli, 'replay', ...flags(path, extra)] : null;
     const floor: number[] = [];
     const ours: number[] = [];
+    const built: number[] = [];
     const rss: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       floor.push(timed(process.execPath, [floorScript, trace]).s);
       const run = timed(tsx, replay(trace));
       ours.push(run.s);
       if (run.rssMiB !== null) rss.push(run.rssMiB);
+      if (bin !== null) built.push(timed(process.execPath, bin(trace)).s);
     }
     const longRun = timed(tsx, replay(longTrace(dir, 20_000, 200), ['--output-scale', '1']));
     const simulatedMs = (JSON.parse(readFileSync(join(dir, 'out/results.json'), 'utf8')) as { runs: { simulatedMs: number }[] }).runs[0]!.simulatedMs;
@@ -70,6 +76,8 @@ export async function benchProcess(): Promise<Record<string, number>> {
       replayS: median(ours),
       ratio: median(ours) / median(floor),
       replayRssMiB: rss.length > 0 ? median(rss) : NaN,
+      builtS: built.length > 0 ? median(built) : NaN,
+      builtRatio: built.length > 0 ? median(built) / median(floor) : NaN,
       long20kS: longRun.s,
       long20kRealTime: simulatedMs / 1000 / longRun.s,
     };
@@ -77,6 +85,8 @@ export async function benchProcess(): Promise<Record<string, number>> {
       { measure: 'floor: node floor-lite.mjs (parse + chain-hash)', value: `${figures.floorS.toFixed(2)} s` },
       { measure: 'tsx scenarios/replay.ts … --strategy cache-aware --model dummy', value: `${figures.replayS.toFixed(2)} s` },
       { measure: 'ratio (target ≤ 3)', value: `${figures.ratio.toFixed(1)}×` },
+      { measure: 'node dist/scenarios/cli.js replay … (the built command)', value: Number.isNaN(figures.builtS) ? 'n/a (not built: npm run build)' : `${figures.builtS.toFixed(2)} s` },
+      { measure: '  its ratio', value: Number.isNaN(figures.builtRatio) ? 'n/a' : `${figures.builtRatio.toFixed(1)}×` },
       { measure: 'peak RSS of the replay (target ≤ 250 MiB)', value: Number.isNaN(figures.replayRssMiB) ? 'n/a (no /usr/bin/time)' : `${figures.replayRssMiB.toFixed(0)} MiB` },
       { measure: '20,000 requests, 200-token outputs: wall', value: `${figures.long20kS.toFixed(1)} s` },
       { measure: '  simulated / wall (target ≥ 1,500×)', value: `${figures.long20kRealTime.toFixed(0)}×` },
