@@ -12,7 +12,7 @@ import type { JsonObject } from '../../src/report/config.ts';
 import { resolvePlotFont } from '../../src/report/fonts.ts';
 import { PLOT_NAMES, writePlots, type WrittenPlots } from '../../src/report/plots.ts';
 import { createProgress } from '../../src/report/progress.ts';
-import { requestsJsonl, writeRequestsJsonl } from '../../src/report/requests-jsonl.ts';
+import { writeRequestsJsonl } from '../../src/report/requests-jsonl.ts';
 import { buildResults, writeResults, type RunInput } from '../../src/report/results.ts';
 import { writeRunReport } from '../../src/report/html/run-report.ts';
 import type { OccupancySeries } from '../../src/metrics/occupancy.ts';
@@ -74,9 +74,8 @@ export async function runExperiment(experiment: Experiment): Promise<string> {
   const started = performance.now();
   const pool = experiment.pool;
   try {
-    const { runs, jsonl, blockSize, occupancy } = pool === null ? await runHere(experiment) : await runOnPool(experiment, pool);
+    const { runs, jsonl, occupancy } = pool === null ? await runHere(experiment) : await runOnPool(experiment, pool);
     const results = buildResults({
-      ...(blockSize === undefined ? {} : { blockSize }),
       scenario: experiment.scenario,
       seed: experiment.seed,
       config: experiment.config,
@@ -118,12 +117,10 @@ export async function runExperiment(experiment: Experiment): Promise<string> {
   }
 }
 
-/** The runs for results.json, and requests.jsonl's text (made when asked, once the results are written). */
+/** The runs for results.json, and requests.jsonl's text (joined when asked, once the results are written). */
 interface Ran {
   readonly runs: RunInput[];
   readonly jsonl: () => string;
-  /** Tokens per block of the runs whose records came back whole (the threads' came back summarised). */
-  readonly blockSize?: number;
   /** Each run's sampled occupancy, by strategy. */
   readonly occupancy: Readonly<Record<string, OccupancySeries>>;
 }
@@ -133,9 +130,13 @@ function logRun(experiment: Experiment, strategy: StrategyName, summary: Strateg
   console.log(`${strategy}: ${summary.requests.completed} completed, ${summary.requests.rejected} rejected, ${summary.requests.failed} failed in ${(wallMs / 1000).toFixed(1)} s (${(summary.simulatedMs / 1000).toFixed(1)} s simulated)`);
 }
 
-/** The strategies one after another in this thread, each with its progress bar. */
+/**
+ * The strategies one after another in this thread, each with its progress bar. Each run is turned
+ * into what the report reads (threadRun) as it ends, so that one run's records are all that is
+ * ever held: `--strategy all` kept twelve runs' records, ~1.2 GB peak on the conversation trace.
+ */
 async function runHere(experiment: Experiment): Promise<Ran> {
-  const runs: (RunInput & StrategyRun)[] = [];
+  const runs: ThreadRun[] = [];
   for (const strategy of experiment.strategies) {
     const driver = experiment.driver();
     const progress = createProgress({ total: driver.progress().total, label: strategy, enabled: !experiment.quiet });
@@ -150,11 +151,22 @@ async function runHere(experiment: Experiment): Promise<Ran> {
       progress.stop();
     }
     const wallMs = performance.now() - t0;
-    runs.push({ strategy, ...run, wallMs });
+    runs.push(threadRun(strategy, run, wallMs, true));
     logRun(experiment, strategy, run.summary, wallMs);
   }
-  const blockSize = runs[0]!.blockSize;
-  return { runs, blockSize, jsonl: () => requestsJsonl(runs, { blockSize }), occupancy: Object.fromEntries(runs.map((r) => [r.strategy, r.occupancy])) };
+  return ran(experiment.strategies, runs);
+}
+
+/** The runs for results.json from each strategy's ThreadRun, in strategy order. */
+function ran(strategies: readonly StrategyName[], runs: readonly ThreadRun[]): Ran {
+  return {
+    runs: strategies.map((strategy, i): RunInput => {
+      const { summary, ideal, details, wallMs } = runs[i]!;
+      return { strategy, summary, ideal, details, wallMs };
+    }),
+    jsonl: () => runs.map((r) => r.jsonl).join(''),
+    occupancy: Object.fromEntries(strategies.map((s, i) => [s, runs[i]!.occupancy])),
+  };
 }
 
 /** The strategies side by side, on this thread and the pool's; a bar over their requests, each strategy counted when it ends. */
@@ -176,10 +188,6 @@ async function runOnPool(experiment: Experiment, pool: ExperimentPool): Promise<
   } finally {
     progress.stop();
   }
-  const runs = strategies.map((strategy, i): RunInput => {
-    const { summary, ideal, details, wallMs } = results[i]!;
-    logRun(experiment, strategy, summary, wallMs);
-    return { strategy, summary, ideal, details, wallMs };
-  });
-  return { runs, jsonl: () => results.map((r) => r.jsonl).join(''), occupancy: Object.fromEntries(strategies.map((s, i) => [s, results[i]!.occupancy])) };
+  strategies.forEach((strategy, i) => logRun(experiment, strategy, results[i]!.summary, results[i]!.wallMs));
+  return ran(strategies, results);
 }
