@@ -14,6 +14,8 @@ export interface Sequence {
   /** Hashes of the full blocks among the prompt and the generated tokens. */
   readonly hashes: BlockHash[];
   readonly promptTokens: number;
+  /** Prompt + maxTokens: the token count at which it ends unless end-of-text comes first (lets a model source compute ahead). */
+  readonly lastLength: number;
   generated: number;
   /** Prompt tokens (the generated ones included after a preemption) its prefill has yet to compute. */
   prefillLeft: number;
@@ -39,6 +41,7 @@ export function newSequence(message: RequestRouted): Sequence {
     tokens: request.prompt.slice(),
     hashes: hashes.slice(),
     promptTokens: request.prompt.length,
+    lastLength: request.prompt.length + request.maxTokens,
     generated: 0,
     prefillLeft: 0,
     pending: [],

@@ -188,7 +188,9 @@ export class WorkerEngine {
       this.publish({ type: 'REQUEST.REJECTED', at: this.now(), requestId: request.id, workerId: this.id, ...rejection });
       return false;
     }
-    this.waiting.push(newSequence(message));
+    const seq = newSequence(message);
+    this.waiting.push(seq);
+    this.source.expect?.(seq); // a model source may compute its tokens with others' (token-source.ts)
     return true;
   }
 

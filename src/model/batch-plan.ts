@@ -46,10 +46,10 @@ export function extendsByOne(cached: readonly number[], tokens: readonly number[
  * as long as the batch's longest (padding wastes under half) and the padded size stays within
  * budget. Without padding, only prompts of one length share a batch.
  */
-export function prefillGroups(prefills: readonly Pending[], budget: number, canPad: boolean): Pending[][] {
+export function prefillGroups<P extends { readonly sequence: SequenceTokens }>(prefills: readonly P[], budget: number, canPad: boolean): P[][] {
   const sorted = [...prefills].sort((a, b) => b.sequence.tokens.length - a.sequence.tokens.length);
-  const groups: Pending[][] = [];
-  let open: Pending[] = [];
+  const groups: P[][] = [];
+  let open: P[] = [];
   let width = 0;
   for (const p of sorted) {
     const length = p.sequence.tokens.length;

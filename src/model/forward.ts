@@ -138,17 +138,27 @@ function lastLogits(logits: OutputTensor, rows: number): { tokens: number[]; log
 }
 
 /**
- * Prefills each prompt from scratch. Prompts are right-aligned (left padding); position ids count
- * each row's own tokens, so a row's result does not depend on the others. The padded columns go
- * through the model `chunk` at a time, each chunk attending to the cache of the ones before.
+ * Prefills each prompt from scratch, or one prompt from the K/V of its first `prefix.length`
+ * tokens. Prompts are right-aligned (left padding); position ids count each row's own tokens, so
+ * a row's result does not depend on the others. The padded columns go through the model `chunk`
+ * at a time, each chunk attending to the cache of the ones before.
  */
-export async function prefill(model: PreTrainedModel, prompts: readonly (readonly number[])[], chunk: number, logits = false): Promise<StepResult> {
+export async function prefill(
+  model: PreTrainedModel,
+  prompts: readonly (readonly number[])[],
+  chunk: number,
+  logits = false,
+  prefix?: KvBatch,
+): Promise<StepResult> {
   const rows = prompts.length;
   const width = Math.max(...prompts.map((p) => p.length));
   const pads = prompts.map((p) => width - p.length);
-  let kv: KvBatch | undefined;
+  if (prefix !== undefined && (rows !== 1 || prefix.rows !== 1 || prefix.pads[0] !== 0 || prefix.length >= width)) {
+    throw new RangeError('a prefix goes with one prompt longer than it, and has no padding');
+  }
+  let kv: KvBatch | undefined = prefix;
   let result: Awaited<ReturnType<typeof run>> | undefined;
-  for (let from = 0; from < width; from += chunk) {
+  for (let from = prefix?.length ?? 0; from < width; from += chunk) {
     const to = Math.min(width, from + chunk);
     const ids: number[] = [];
     const positions: number[] = [];

@@ -61,6 +61,21 @@ export function gatherRows(rows: readonly KvRow[]): KvBatch {
   return { tensors, rows: rows.length, length, pads };
 }
 
+/** A one-row batch of the first `length` positions of a row's own K/V (a copy). */
+export function leadingPositions(r: KvRow, length: number): KvBatch {
+  if (length > rowLength(r)) throw new RangeError(`the row holds ${rowLength(r)} positions; asked for ${length}`);
+  const tensors = new Map<string, KvTensor>();
+  for (const [name, { data, heads, headDim }] of r.batch.tensors) {
+    const copy = new Float32Array(heads * length * headDim);
+    for (let h = 0; h < heads; h++) {
+      const from = ((r.row * heads + h) * r.batch.length + r.batch.pads[r.row]!) * headDim;
+      copy.set(data.subarray(from, from + length * headDim), h * length * headDim);
+    }
+    tensors.set(name, { data: copy, heads, headDim });
+  }
+  return { tensors, rows: 1, length, pads: [0] };
+}
+
 /** One row's own K/V of one tensor, [heads, length, headDim] without padding (for tests). */
 export function rowValues(r: KvRow, name: string): Float32Array {
   const gathered = gatherRows([r]);

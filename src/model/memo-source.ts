@@ -67,6 +67,8 @@ export function memoizeTokens(source: TokenSource): TokenSource {
     name: source.name,
     eosTokenId: source.eosTokenId,
     next,
+    // A sequence it can answer from memory is no news to the source.
+    ...(source.expect === undefined ? {} : { expect: (s: SequenceTokens) => (recall(s) === undefined ? source.expect!(s) : undefined) }),
     ...(source.release === undefined ? {} : { release: source.release.bind(source) }),
     ...(source.encode === undefined ? {} : { encode: source.encode.bind(source) }),
     ...(source.decode === undefined ? {} : { decode: source.decode.bind(source) }),

@@ -10,6 +10,12 @@ export interface SequenceTokens {
   readonly requestId: RequestId;
   /** The prompt followed by every token generated so far. */
   readonly tokens: readonly number[];
+  /**
+   * The token count at which the sequence ends unless end-of-text comes first (prompt + most
+   * tokens to generate), when known. A source may compute its tokens ahead up to there, in
+   * forwards it runs anyway, and answer later calls from them; it never computes past it.
+   */
+  readonly lastLength?: number;
 }
 
 export interface TokenSource {
@@ -22,6 +28,11 @@ export interface TokenSource {
    * alone, never on the rest of the batch, so that batching and step grouping change nothing.
    */
   next(batch: readonly SequenceTokens[]): readonly number[] | Promise<readonly number[]>;
+  /**
+   * A sequence queued on a worker, that will ask for tokens later: a source may prefill it now and
+   * compute its tokens ahead with others'. A hint only; the source copies what it keeps.
+   */
+  expect?(sequence: SequenceTokens): void;
   /** The sequence ended or was preempted: state kept for it may go. */
   release?(requestId: RequestId): void;
   /** Text to token ids, with the source's tokenizer (absent for sources without one). */

@@ -13,6 +13,7 @@
 
 import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
 import type { RequestId } from '../messages.ts';
+import { CallQueue } from './call-queue.ts';
 import { checkBatch, decodeGroups, extendsByOne, prefillGroups, type Entry, type Pending } from './batch-plan.ts';
 import { decodeStep, prefill, type StepResult } from './forward.ts';
 import { gatherRows } from './kv-batch.ts';
@@ -51,6 +52,10 @@ export interface ModelSourceStats {
   readonly decodeTokens: number;
   /** Decode steps that had to copy the cache into a new layout (the batch's rows changed). */
   readonly gathers: number;
+  /** Tokens answered from what was computed ahead of the call (sequences with a known last length). */
+  readonly aheadTokens: number;
+  /** Prompt tokens not prefilled because a prompt prefilled lately started with them (their K/V reused). */
+  readonly reusedTokens: number;
 }
 
 export interface ModelTokenSource extends TokenSource {
@@ -78,7 +83,8 @@ export async function createTransformersSource(options: TransformersSourceOption
   return sourceOver(name, model, tokenizer, options);
 }
 
-function configNumber(config: unknown, ...keys: string[]): number | null {
+/** The first integer among `keys` of a model's config (the first element of an array). */
+export function configNumber(config: unknown, ...keys: string[]): number | null {
   for (const key of keys) {
     let value = (config as Record<string, unknown>)[key];
     if (Array.isArray(value)) value = value[0];
@@ -104,18 +110,13 @@ export function sourceOver(
   // be padded without changing their results: batches then hold rows of one length only.
   const canPad = session?.inputNames.includes('position_ids') ?? false;
   const entries = new Map<RequestId, Entry>();
-  const counts = { forwards: 0, prefills: 0, recomputes: 0, prefillTokens: 0, decodeTokens: 0, gathers: 0 };
-  let queue: Promise<unknown> = Promise.resolve();
-  /** Calls issued and calls settled; a call's ticket is `issued` when it was made. */
-  let issued = 0;
-  let settled = 0;
-  /** Sequences released while calls were pending → the last ticket issued then (cleared when idle). */
-  const releasedAt = new Map<RequestId, number>();
+  const counts = { forwards: 0, prefills: 0, recomputes: 0, prefillTokens: 0, decodeTokens: 0, gathers: 0, aheadTokens: 0, reusedTokens: 0 };
+  const calls = new CallQueue();
 
   /** Keep what a call computed for `p` only if `p` was not released after the call was made. */
   const keep = (p: Pending, ticket: number): boolean => {
     const current = entries.get(p.sequence.requestId) === p.entry;
-    if (current && (releasedAt.get(p.sequence.requestId) ?? 0) >= ticket) entries.delete(p.sequence.requestId);
+    if (current && calls.releasedSince(p.sequence.requestId, ticket)) entries.delete(p.sequence.requestId);
     return current && entries.has(p.sequence.requestId);
   };
 
@@ -187,19 +188,10 @@ export function sourceOver(
     get cachedSequences() {
       return entries.size;
     },
-    next(batch) {
-      const ticket = ++issued;
-      const run = queue.then(() => step(batch, ticket));
-      queue = run
-        .catch(() => undefined)
-        .then(() => {
-          if (++settled === issued) releasedAt.clear();
-        });
-      return run;
-    },
+    next: (batch) => calls.run((ticket) => step(batch, ticket)),
     release(requestId) {
       entries.delete(requestId);
-      if (settled < issued) releasedAt.set(requestId, issued);
+      calls.release(requestId);
     },
     encode: (text) => tokenizer.encode(text, { add_special_tokens: false }),
     // NOTE: transformers.js throws on an empty list; the empty text is the answer.

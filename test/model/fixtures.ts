@@ -4,7 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import { TokenBatchError } from '../../src/model/errors.ts';
 import type { SequenceTokens } from '../../src/model/token-source.ts';
+import type { ModelTokenSource } from '../../src/model/transformers-source.ts';
 import { ensureTinyModel, type TinyModel } from '../../src/model/tiny-gpt2/cache.ts';
 import type { TinyGpt2Params } from '../../src/model/tiny-gpt2/params.ts';
 
@@ -44,4 +47,17 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
   return max;
+}
+
+/** Checks that `source` refuses the batches no model can answer, naming the sequence, and keeps sequence 'a' (5 tokens, asked first here) cached. */
+export async function expectRefusals(source: ModelTokenSource): Promise<void> {
+  await source.next([makeSequence('a', makeTokens(5))]);
+  const cases: [SequenceTokens[], string][] = [
+    [[makeSequence('a', makeTokens(6)), makeSequence('a', makeTokens(6))], "sequence 'a' appears twice in one batch; send each running sequence once"],
+    [[makeSequence('e', [])], "sequence 'e' has no tokens; a prompt needs at least one"],
+    [[makeSequence('l', makeTokens(8193))], "sequence 'l' has 8193 tokens; model 'tiny-gpt2' takes at most 8192"],
+  ];
+  for (const [batch, message] of cases) await expect(source.next(batch)).rejects.toThrow(new TokenBatchError(message));
+  await source.next([makeSequence('a', [...makeTokens(5), 7])]);
+  expect(source.stats()).toMatchObject({ prefills: 1, recomputes: 0, decodeTokens: 1 });
 }

@@ -58,6 +58,17 @@ describe('memoizeTokens', () => {
     expect(counter.computed).toBe(6);
   });
 
+  it('passes a hint on (expect) only for a sequence it cannot answer from memory', async () => {
+    const { source } = countingSource();
+    const expected: string[] = [];
+    const memo = memoizeTokens({ ...source, expect: (s) => expected.push(s.requestId) });
+    await generate(memo, { a: [1, 2, 3] }, 4);
+    memo.expect!({ requestId: 'a', tokens: [1, 2, 3] }); // the same request again: remembered
+    memo.expect!({ requestId: 'a', tokens: [1, 2, 8] }); // another prompt under its id
+    memo.expect!({ requestId: 'b', tokens: [4] });
+    expect(expected).toEqual(['a', 'b']);
+  });
+
   it('keeps an asynchronous source asynchronous, and remembers its answers', async () => {
     const inner = createDummyTokenSource({ seed: 1 });
     let calls = 0;

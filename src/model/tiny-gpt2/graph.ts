@@ -17,24 +17,31 @@ import type { BlockWeights, NamedTensor, TinyGpt2Weights } from './weights.ts';
 
 export const OPSET = 20;
 const LAYER_NORM_EPSILON = 1e-5;
-const MASKED_SCORE = -1e9;
-const TO_THE_END = Number.MAX_SAFE_INTEGER; // a Slice end past the last index
+export const MASKED_SCORE = -1e9;
+export const TO_THE_END = Number.MAX_SAFE_INTEGER; // a Slice end past the last index
+
+/** A new graph with the layer helpers and the first constants both GPT-2 graphs use (in this order: it fixes the bytes). */
+export function gpt2GraphStart(p: TinyGpt2Params) {
+  const g = new GraphBuilder();
+  const init = (t: NamedTensor): string => g.floats(t.name, t.dims, t.data);
+  return {
+    g,
+    headDim: p.width / p.heads,
+    init,
+    layerNorm: (x: string, gain: NamedTensor, bias: NamedTensor): string =>
+      g.op1('LayerNormalization', [x, init(gain), init(bias)], { axis: -1, epsilon: { float: LAYER_NORM_EPSILON } }),
+    linear: (x: string, weight: NamedTensor, bias: NamedTensor): string => g.op1('Add', [g.op1('MatMul', [x, init(weight)]), init(bias)]),
+    zero: g.int64s('const_0', [], [0]),
+    one: g.int64s('const_1', [], [1]),
+    axes0: g.int64s('axes_0', [1], [0]),
+    axes1: g.int64s('axes_1', [1], [1]),
+    axes12: g.int64s('axes_1_2', [2], [1, 2]),
+  };
+}
 
 /** The bytes of `onnx/model.onnx` for these parameters and weights. */
 export function buildGraph(p: TinyGpt2Params, w: TinyGpt2Weights): Uint8Array {
-  const g = new GraphBuilder();
-  const headDim = p.width / p.heads;
-  const init = (t: NamedTensor): string => g.floats(t.name, t.dims, t.data);
-  const layerNorm = (x: string, gain: NamedTensor, bias: NamedTensor): string =>
-    g.op1('LayerNormalization', [x, init(gain), init(bias)], { axis: -1, epsilon: { float: LAYER_NORM_EPSILON } });
-  const linear = (x: string, weight: NamedTensor, bias: NamedTensor): string =>
-    g.op1('Add', [g.op1('MatMul', [x, init(weight)]), init(bias)]);
-
-  const zero = g.int64s('const_0', [], [0]);
-  const one = g.int64s('const_1', [], [1]);
-  const axes0 = g.int64s('axes_0', [1], [0]);
-  const axes1 = g.int64s('axes_1', [1], [1]);
-  const axes12 = g.int64s('axes_1_2', [2], [1, 2]);
+  const { g, headDim, init, layerNorm, linear, zero, one, axes0, axes1, axes12 } = gpt2GraphStart(p);
   const splitHeads = g.int64s('shape_split_heads', [4], [0, 0, p.heads, headDim]);
   const mergeHeads = g.int64s('shape_merge_heads', [3], [0, 0, p.width]);
   const scale = g.floats('attn_scale', [], Float32Array.of(1 / Math.sqrt(headDim)));

@@ -8,7 +8,7 @@ import { ModelError } from '../errors.ts';
  * Bump when the builder's output changes for the same parameters (graph, weight order, file
  * contents), so that an old cache folder is never taken for a new build.
  */
-export const BUILDER_VERSION = 2;
+export const BUILDER_VERSION = 3;
 
 /** GPT-2's vocabulary size and end-of-text id. */
 export const GPT2_VOCAB_SIZE = 50257;
