@@ -41,7 +41,7 @@ export { ClusterConfigError } from './actors/cluster-options.ts';
 export type { ClusterOptions } from './actors/cluster-options.ts';
 export { InvalidRequestError } from './actors/request-input.ts';
 export { SubscriberError } from './actors/guarded-observable.ts';
-export type { RequestInput } from './actors/request-input.ts';
+export type { LazyPrompt, RequestInput } from './actors/request-input.ts';
 export { MessageBus, DeliveryDelayError } from './actors/bus.ts';
 export type { DeliveryDelays } from './actors/bus.ts';
 export { VirtualClock, ClockOptionError, InvalidDelayError, RunawayTimersError, TimeReversalError } from './actors/virtual-clock.ts';

@@ -1,7 +1,7 @@
 // A run that served nothing because every request was refused is a failed run: the scenario says
 // why (the first refusal's reason, and how many share its code) and exits non-zero.
 
-import type { RequestLine } from '../../src/report/requests-jsonl.ts';
+import { requestLines } from '../../src/report/requests-jsonl.ts';
 
 interface Counted {
   readonly strategy: string;
@@ -13,10 +13,7 @@ export function allRejectedLines(runs: readonly Counted[], requestsJsonl: string
   const lines: string[] = [];
   for (const { strategy, requests } of runs) {
     if (requests.submitted === 0 || requests.rejected < requests.submitted) continue;
-    const mine = requestsJsonl
-      .split('\n')
-      .filter((l) => l.startsWith(`{"strategy":${JSON.stringify(strategy)},`))
-      .map((l) => JSON.parse(l) as RequestLine);
+    const mine = [...requestLines(requestsJsonl)].filter((l) => l.strategy === strategy);
     const first = mine.find((l) => l.status === 'rejected');
     const sameCode = mine.filter((l) => l.endCode === first?.endCode).length;
     lines.push(

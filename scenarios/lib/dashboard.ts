@@ -2,7 +2,6 @@
 // announces and (with --dashboard-hold, or in an interactive terminal) keeps it.
 
 import type { WorkerFaultSpec } from '../../src/actors/faults.ts';
-import type { Dashboard } from '../../src/dashboard/server.ts';
 import { SimulatorError } from '../../src/errors.ts';
 import type { StrategyName } from '../../src/routing/strategies.ts';
 import type { Experiment } from './experiment.ts';
@@ -14,11 +13,12 @@ class DashboardFlagError extends SimulatorError {
 }
 
 export interface ScenarioDashboard {
-  readonly dashboard: Dashboard;
   /** What runExperiment calls with each run's cluster. */
   readonly watch: NonNullable<Experiment['watch']>;
-  /** Marks the runs done; then holds the page until Ctrl-C if asked, and closes the server. */
+  /** Marks the runs done; then holds the page until Ctrl-C if asked. */
   finish(): Promise<void>;
+  /** Closes the server (again: nothing). */
+  close(): Promise<void>;
 }
 
 /** Refuses flags that cannot go with --dashboard, before anything starts. */
@@ -39,10 +39,9 @@ export async function startScenarioDashboard(scenario: string, flags: CommonOpti
   // With --quiet, stdout is the results path alone; the address still has to reach the person.
   const say = flags.quiet ? console.error : console.log;
   say(`Live dashboard: open ${dashboard.url} in a browser (this machine only); running ${pace}.`);
-  const stalls = faults.flatMap((f) => (f.kind === 'stall' ? [{ worker: f.worker, at: f.at, factor: f.factor }] : []));
+  const stalls = faults.filter((f) => f.kind === 'stall');
   const hold = flags.dashboardHold ?? (process.stdout.isTTY === true && process.stdin.isTTY === true);
   return {
-    dashboard,
     watch: (cluster, strategy: StrategyName) => dashboard.watch(cluster, { strategy, stalls }),
     async finish() {
       dashboard.done();
@@ -53,7 +52,7 @@ export async function startScenarioDashboard(scenario: string, flags: CommonOpti
           process.once('SIGTERM', () => resolve());
         });
       }
-      await dashboard.close();
     },
+    close: () => dashboard.close(),
   };
 }

@@ -76,8 +76,11 @@ export function threadRun(strategy: StrategyName, run: StrategyRun, wallMs: numb
   };
 }
 
+/** Plots as a thread or the main thread drew them: the files written and each SVG, for the page. */
+export type DrawnPlots = Pick<WrittenPlots, 'files' | 'svgs'>;
+
 /** Runs one task; its result goes back to the main thread. */
-export default async function runTask(task: StrategyTask | PlotTask): Promise<ThreadRun | Pick<WrittenPlots, 'files' | 'svgs'>> {
+export default async function runTask(task: StrategyTask | PlotTask): Promise<ThreadRun | DrawnPlots> {
   if (task.kind === 'strategy') return runStrategyTask(task);
   const { files, svgs } = await writePlots(task.dir, task.input, { font: task.font, only: [task.name] });
   return { files, svgs };

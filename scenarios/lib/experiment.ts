@@ -10,7 +10,7 @@ import { createThreadPool, runOnLanes, type ThreadPool } from '../../src/experim
 import type { TokenSource } from '../../src/model/token-source.ts';
 import type { JsonObject } from '../../src/report/config.ts';
 import { resolvePlotFont } from '../../src/report/fonts.ts';
-import { PLOT_NAMES, writePlots, type WrittenPlots } from '../../src/report/plots.ts';
+import { PLOT_NAMES, writePlots } from '../../src/report/plots.ts';
 import { createProgress } from '../../src/report/progress.ts';
 import { writeRequestsJsonl } from '../../src/report/requests-jsonl.ts';
 import { buildResults, writeResults, type RunInput } from '../../src/report/results.ts';
@@ -20,7 +20,7 @@ import { formatTable, wantsColor } from '../../src/report/table.ts';
 import { allRejectedLines } from './all-rejected.ts';
 import type { StrategyName } from '../../src/routing/strategies.ts';
 import type { WorkloadDriver } from '../../src/workload/driver.ts';
-import { threadRun, type PlotTask, type StrategyTask, type ThreadRun } from './experiment-worker.ts';
+import { threadRun, type DrawnPlots, type PlotTask, type StrategyTask, type ThreadRun } from './experiment-worker.ts';
 
 export interface Experiment {
   readonly scenario: string;
@@ -44,9 +44,6 @@ export interface Experiment {
 }
 
 export type ExperimentPool = ThreadPool<StrategyTask | PlotTask, ThreadRun | DrawnPlots>;
-
-/** Plots as a thread or this thread drew them: the files written and each SVG, for the page. */
-export type DrawnPlots = Pick<WrittenPlots, 'files' | 'svgs'>;
 
 /**
  * `threads` worker threads besides this one (none: null). Created early, the threads start while
@@ -140,21 +137,32 @@ async function runHere(experiment: Experiment): Promise<Ran> {
   for (const strategy of experiment.strategies) {
     const driver = experiment.driver();
     const progress = createProgress({ total: driver.progress().total, label: strategy, enabled: !experiment.quiet });
-    const t0 = performance.now();
-    let run;
+    let run: ThreadRun;
     try {
       const watch = experiment.watch;
-      run = await runStrategy({ ...experiment.cluster, strategy, tokens: experiment.tokens }, driver, (at) => {
+      run = await runInThisThread(experiment, strategy, driver, (at) => {
         progress.update(driver.progress().finished, { simulatedMs: at });
       }, watch === undefined ? undefined : (cluster) => watch(cluster, strategy));
     } finally {
       progress.stop();
     }
-    const wallMs = performance.now() - t0;
-    runs.push(threadRun(strategy, run, wallMs, true));
-    logRun(experiment, strategy, run.summary, wallMs);
+    runs.push(run);
+    logRun(experiment, strategy, run.summary, run.wallMs);
   }
   return ran(experiment.strategies, runs);
+}
+
+/** One strategy on this thread's workload, as the report reads it. */
+async function runInThisThread(
+  experiment: Experiment,
+  strategy: StrategyName,
+  driver: WorkloadDriver,
+  onEnd?: (at: number) => void,
+  watch?: (cluster: Cluster) => void,
+): Promise<ThreadRun> {
+  const t0 = performance.now();
+  const run = await runStrategy({ ...experiment.cluster, strategy, tokens: experiment.tokens }, driver, onEnd, watch);
+  return threadRun(strategy, run, performance.now() - t0, true);
 }
 
 /** The runs for results.json from each strategy's ThreadRun, in strategy order. */
@@ -176,11 +184,7 @@ async function runOnPool(experiment: Experiment, pool: ExperimentPool): Promise<
   const progress = createProgress({ total: requests * strategies.length, label: `${strategies.length} strategies on ${pool.threads + 1} threads`, enabled: !experiment.quiet });
   let ended = 0;
   // This thread runs on the workload it built; the pool's threads build theirs from the flags.
-  const here = async (strategy: StrategyName): Promise<ThreadRun> => {
-    const t0 = performance.now();
-    const run = await runStrategy({ ...experiment.cluster, strategy, tokens: experiment.tokens }, experiment.driver());
-    return threadRun(strategy, run, performance.now() - t0, true);
-  };
+  const here = (strategy: StrategyName): Promise<ThreadRun> => runInThisThread(experiment, strategy, experiment.driver());
   const onPool = async (strategy: StrategyName) => (await pool.run(experiment.task(strategy))) as ThreadRun;
   let results: ThreadRun[];
   try {

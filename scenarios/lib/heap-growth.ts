@@ -8,7 +8,7 @@
 import { setFlagsFromString } from 'node:v8';
 
 /** Heap growth per full collection, in percent (V8's default picks up to 300 for a small heap). */
-export const HEAP_GROWING_PERCENT = 50;
+const HEAP_GROWING_PERCENT = 50;
 
 /** Makes this process's heap grow by at most HEAP_GROWING_PERCENT after each full collection (every thread's: V8 flags are per process). */
 export function limitHeapGrowth(): void {

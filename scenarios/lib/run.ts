@@ -29,7 +29,7 @@ export async function runScenario<S extends ScenarioName>(scenario: S, flags: Sc
     workload = await buildWorkload(scenario, flags);
   } catch (error) {
     await pool?.destroy();
-    await dashboard?.dashboard.close();
+    await dashboard?.close();
     throw error;
   }
   if (workload.notice !== undefined && !flags.quiet) console.error(workload.notice);
@@ -60,7 +60,7 @@ export async function runScenario<S extends ScenarioName>(scenario: S, flags: Sc
     await dashboard?.finish();
   } finally {
     inspection?.stop();
-    await dashboard?.dashboard.close();
+    await dashboard?.close();
   }
 }
 

@@ -26,7 +26,7 @@ import { createPrng } from '../prng.ts';
 import { MetricsRecorder } from '../metrics/recorder.ts';
 import { ClusterConfigError, validateClusterOptions, validateFault, type ClusterOptions } from './cluster-options.ts';
 import { RealtimeClock } from './realtime-clock.ts';
-import { InvalidRequestError, MAX_SUBMIT_MS, validateRequest, type RequestInput } from './request-input.ts';
+import { checkPrompt, InvalidRequestError, MAX_SUBMIT_MS, validateRequest, type RequestInput } from './request-input.ts';
 import { lazyModel } from './lazy-model.ts';
 import { ClockOptionError, VirtualClock } from './virtual-clock.ts';
 
@@ -284,7 +284,7 @@ export function createCluster(given: ClusterOptions = {}): Cluster {
         if (typeof prompt === 'string') request = { ...checked, prompt: tokens.encode?.call(tokens, prompt) ?? [] };
         else if (typeof prompt === 'function') {
           try {
-            request = validateRequest({ ...input, id, prompt: prompt() });
+            request = { ...checked, prompt: checkPrompt(id, prompt()) };
           } catch (error) {
             failures.push(error instanceof InvalidRequestError ? error : new InvalidRequestError(`request '${id}': its prompt function threw: ${error instanceof Error ? error.message : String(error)}`));
             return;

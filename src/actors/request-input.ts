@@ -32,15 +32,25 @@ export const MAX_OUTPUT_TOKENS = 10_000_000;
 /** The latest virtual time a request may be submitted at, ms (~31.7 years): past it, a float ms has no room for the steps' 1/1024 ms. */
 export const MAX_SUBMIT_MS = 1e12;
 
+/** What is wrong with a prompt of token ids, or null. */
+function promptProblem(prompt: readonly number[]): string | null {
+  if (!Array.isArray(prompt) || prompt.length === 0) return 'prompt: expected a non-empty array of token ids';
+  const bad = prompt.findIndex((t) => !Number.isInteger(t) || t < 0 || t > 0xffffffff);
+  return bad < 0 ? null : `prompt[${bad}]: ${String(prompt[bad])} is not a token id (an integer in [0, 4294967295])`;
+}
+
+/** `prompt` if it is token ids, else InvalidRequestError naming request `id` (a lazy prompt is checked when made). */
+export function checkPrompt(id: string, prompt: readonly number[]): readonly number[] {
+  const problem = promptProblem(prompt);
+  if (problem !== null) throw new InvalidRequestError(`request '${id}': ${problem}`);
+  return prompt;
+}
+
 /** The request as a RequestSpec (a text prompt already tokenized), or InvalidRequestError naming every bad field. */
 export function validateRequest(input: RequestInput & { id: string; prompt: readonly number[] }): RequestSpec {
   const problems: string[] = [];
-  if (!Array.isArray(input.prompt) || input.prompt.length === 0) {
-    problems.push('prompt: expected a non-empty array of token ids');
-  } else {
-    const bad = input.prompt.findIndex((t) => !Number.isInteger(t) || t < 0 || t > 0xffffffff);
-    if (bad >= 0) problems.push(`prompt[${bad}]: ${String(input.prompt[bad])} is not a token id (an integer in [0, 4294967295])`);
-  }
+  const problem = promptProblem(input.prompt);
+  if (problem !== null) problems.push(problem);
   if (!Number.isInteger(input.maxTokens) || input.maxTokens < 1) {
     problems.push(`maxTokens: ${String(input.maxTokens)} is not a positive integer`);
   } else if (input.maxTokens > MAX_OUTPUT_TOKENS) {

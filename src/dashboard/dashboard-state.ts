@@ -5,6 +5,7 @@
 // Cost: O(1) per message (a Map entry per request in flight); O(workers + buckets) per view.
 
 import { tokenAt, type Message, type RequestId, type WorkerId } from '../messages.ts';
+import { ratio } from '../metrics/summary.ts';
 import type { DecisionView, FaultView, LiveView, Totals, WorkerStatus, WorkerView } from './snapshot.ts';
 import { TimeSeries } from './time-series.ts';
 
@@ -45,7 +46,7 @@ export interface ClusterSample {
 
 /** Routing decisions and faults kept for the page. */
 export const KEPT_DECISIONS = 12;
-export const KEPT_FAULTS = 20;
+const KEPT_FAULTS = 20;
 
 interface WorkerAcc {
   status: WorkerStatus;
@@ -72,8 +73,6 @@ const newWorker = (): WorkerAcc => ({
   hitTokens: 0,
   queriedTokens: 0,
 });
-
-const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
 
 export class DashboardState {
   private readonly workers: WorkerAcc[];

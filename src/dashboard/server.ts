@@ -58,21 +58,21 @@ const HOST = '127.0.0.1';
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const clients = new Set<ServerResponse>();
   const finished: FinishedRun[] = [];
-  let state: DashboardState | null = null;
+  // Before the first run: its name, and no worker yet.
+  let state = new DashboardState({ scenario: options.scenario, strategy: options.strategies[0] ?? '', runIndex: 1, runCount: options.strategies.length, workers: 0, blockSize: 1 });
   let sample: (() => ClusterSample) | null = null;
   let status: DashboardSnapshot['status'] = 'waiting';
   let latest: string | null = null;
-  let ended = false;
   let closed: Promise<void> | null = null;
 
-  // Before the first run: its name, and no worker yet.
-  const before = new DashboardState({ scenario: options.scenario, strategy: options.strategies[0] ?? '', runIndex: 1, runCount: options.strategies.length, workers: 0, blockSize: 1 });
-  const snapshot = (): DashboardSnapshot => {
-    const live = state === null ? before.view() : state.view(sample?.());
-    return { ...live, status, finished: [...finished] };
-  };
+  const snapshot = (): DashboardSnapshot => ({ ...state.view(sample?.()), status, finished: [...finished] });
   const send = (event: string, data: string): void => {
     for (const client of clients) client.write(`event: ${event}\ndata: ${data}\n\n`);
+  };
+  /** Open pages stop listening instead of reconnecting. */
+  const endClients = (): void => {
+    for (const client of clients) client.end('event: end\ndata: {}\n\n');
+    clients.clear();
   };
   const draw = (): void => {
     latest = JSON.stringify(snapshot());
@@ -100,7 +100,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       res.write('retry: 2000\n\n');
       res.write(`event: snapshot\ndata: ${latest ?? JSON.stringify(snapshot())}\n\n`);
-      if (ended) res.end('event: end\ndata: {}\n\n');
+      if (status === 'done') res.end('event: end\ndata: {}\n\n');
       else {
         clients.add(res);
         // A page closed or reloaded: stop writing to it (the response's close, not the request's).
@@ -155,19 +155,15 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       });
     },
     done() {
-      if (ended) return;
+      if (status === 'done') return;
       status = 'done';
       throttle.flush();
-      ended = true;
-      // Open pages stop listening instead of reconnecting to a server about to close.
-      for (const client of clients) client.end('event: end\ndata: {}\n\n');
-      clients.clear();
+      endClients(); // the server is about to close
     },
     close() {
       if (closed !== null) return closed;
       throttle.cancel();
-      for (const client of clients) client.end('event: end\ndata: {}\n\n');
-      clients.clear();
+      endClients();
       closed = new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

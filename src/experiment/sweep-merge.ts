@@ -4,6 +4,7 @@
 // and report.html, which shows them with the rows.
 
 import { basename, join } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
 import writeFileAtomic from 'write-file-atomic';
 import type { PlotFont } from '../report/fonts.ts';
 import { formatJson } from '../report/json-format.ts';
@@ -58,8 +59,9 @@ export async function writeMergedSweep(dir: string, spec: SweepSpec, rows: reado
   const { renderSpec } = await import('../report/render.ts');
   // The page shows what the files hold: one input for both.
   const page = sweepReportInput(name, spec, rows, document);
-  const plots = [{ name: 'sweep-pareto', spec: sweepParetoSpec(page.plot, font.family) }];
+  const plots: { name: 'sweep-pareto' | 'sweep-heatmap'; spec: TopLevelSpec }[] = [{ name: 'sweep-pareto', spec: sweepParetoSpec(page.plot, font.family) }];
   if (page.heatmap !== undefined) plots.push({ name: 'sweep-heatmap', spec: sweepHeatmapSpec({ ...page.plot, ...page.heatmap }, font.family) });
+  const charts: Partial<Record<'sweep-pareto' | 'sweep-heatmap', string>> = {};
   for (const plot of plots) {
     const { svg, png } = await renderSpec(plot.spec, { font });
     const svgPath = join(dir, `${plot.name}.svg`);
@@ -67,13 +69,14 @@ export async function writeMergedSweep(dir: string, spec: SweepSpec, rows: reado
     await writeFileAtomic(svgPath, svg);
     await writeFileAtomic(pngPath, png);
     files.push(svgPath, pngPath);
+    charts[plot.name] = svg;
   }
-  files.push(await writeReport(dir, await sweepReportHtml(page, { fontFamily: font.family })));
+  files.push(await writeReport(dir, await sweepReportHtml(page, { fontFamily: font.family, charts })));
   return { rows, document, files };
 }
 
 /** What the sweep's page shows: the shared flags and the factors, each row with its marks, the plots' input (and the heat maps' two factors when exactly two vary). */
-export function sweepReportInput(name: string, spec: SweepSpec, rows: readonly SweepRow[], document: SweepDocument): SweepReportInput {
+function sweepReportInput(name: string, spec: SweepSpec, rows: readonly SweepRow[], document: SweepDocument): SweepReportInput {
   const varying = varyingFactors(spec);
   const plot = sweepPlotInput(spec, rows);
   const front = new Set(document.paretoFront);

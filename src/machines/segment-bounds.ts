@@ -37,10 +37,15 @@ export function firstShortageStep(running: readonly HeldTokens[], free: number, 
   return lo;
 }
 
+/** Steps until `seq` fills the block its next token goes into. */
+function stepsToFill(seq: HeldTokens, blockSize: number): number {
+  return blockSize - ((seq.promptTokens + seq.generated) % blockSize);
+}
+
 /** The first step at which a running sequence fills a block (and may free one: see WorkerEngine.startSegment). */
 export function firstFillStep(running: readonly HeldTokens[], blockSize: number): number {
   let first = Infinity;
-  for (const seq of running) first = Math.min(first, blockSize - ((seq.promptTokens + seq.generated) % blockSize));
+  for (const seq of running) first = Math.min(first, stepsToFill(seq, blockSize));
   return first;
 }
 
@@ -60,7 +65,7 @@ export function firstHeadMatchStep(
   let first = Infinity;
   for (const seq of running) {
     if (seq.hashes.length !== matched || (matched > 0 && seq.hashes[matched - 1] !== headHashes[matched - 1])) continue;
-    first = Math.min(first, blockSize - ((seq.promptTokens + seq.generated) % blockSize));
+    first = Math.min(first, stepsToFill(seq, blockSize));
   }
   return first;
 }
@@ -71,8 +76,8 @@ export function firstHeadMatchStep(
  */
 export function kvEventWithin(running: readonly HeldTokens[], steps: number, blockSize: number): boolean {
   for (const seq of running) {
-    const r = (seq.promptTokens + seq.generated) % blockSize;
-    if ((r === 0 ? 1 : blockSize - r) <= steps) return true;
+    const fill = stepsToFill(seq, blockSize); // a full last block (fill = blockSize): a new one at step 1
+    if ((fill === blockSize ? 1 : fill) <= steps) return true;
   }
   return false;
 }

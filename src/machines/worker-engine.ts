@@ -280,7 +280,7 @@ export class WorkerEngine {
   }
 
   /** Whether the current prefill step started at this very instant (so it can still take more). */
-  prefillJustStarted(): boolean {
+  private prefillJustStarted(): boolean {
     return this.prefillStartedAt === this.now() && this.prefilling.length > 0;
   }
 

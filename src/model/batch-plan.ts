@@ -34,11 +34,16 @@ export function checkBatch(batch: readonly SequenceTokens[], name: string, conte
   }
 }
 
+/** How many leading tokens `a` and `b` share, at most `most`. */
+export function sharedPrefix(a: readonly number[], b: readonly number[], most = Math.min(a.length, b.length)): number {
+  let n = 0;
+  while (n < most && a[n] === b[n]) n++;
+  return n;
+}
+
 /** True when `tokens` is `cached` followed by exactly one more token. */
 export function extendsByOne(cached: readonly number[], tokens: readonly number[]): boolean {
-  if (tokens.length !== cached.length + 1) return false;
-  for (let i = 0; i < cached.length; i++) if (cached[i] !== tokens[i]) return false;
-  return true;
+  return tokens.length === cached.length + 1 && sharedPrefix(cached, tokens) === cached.length;
 }
 
 /**

@@ -3,6 +3,7 @@
 // rag.ts, 47 % of prompt tokens). Least recently used first out; lookups compare tokens, which
 // costs far less than the forward they save (≈ 32 × 700 comparisons per prompt).
 
+import { sharedPrefix } from './batch-plan.ts';
 import { leadingPositions, type KvBatch, type KvRow } from './kv-batch.ts';
 
 interface Stored {
@@ -32,9 +33,7 @@ export class PrefixStore {
     let best: Stored | undefined;
     let bestLength = 0;
     for (const s of this.stored) {
-      const most = Math.min(s.tokens.length, tokens.length - 1);
-      let n = 0;
-      while (n < most && s.tokens[n] === tokens[n]) n++;
+      const n = sharedPrefix(s.tokens, tokens, Math.min(s.tokens.length, tokens.length - 1));
       if (n > bestLength) [best, bestLength] = [s, n];
     }
     if (best === undefined || bestLength < this.minimum) return null;

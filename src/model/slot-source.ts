@@ -20,7 +20,7 @@
 
 import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
 import type { RequestId } from '../messages.ts';
-import { checkBatch, prefillGroups } from './batch-plan.ts';
+import { checkBatch, prefillGroups, sharedPrefix } from './batch-plan.ts';
 import { CallQueue } from './call-queue.ts';
 import { prefill } from './forward.ts';
 import type { KvBatch } from './kv-batch.ts';
@@ -28,7 +28,7 @@ import { PrefixStore } from './prefix-store.ts';
 import { SlotCache, type SlotOwner } from './slot-cache.ts';
 import type { SlotDecoder } from './slot-decoder.ts';
 import type { SequenceTokens } from './token-source.ts';
-import { configNumber, type ModelTokenSource, type TransformersSourceOptions } from './transformers-source.ts';
+import { configNumber, sourceSettings, tokenizerText, type ModelTokenSource, type TransformersSourceOptions } from './transformers-source.ts';
 
 /** A sequence with a row in the slot cache. */
 interface Live extends SlotOwner {
@@ -44,14 +44,6 @@ interface Live extends SlotOwner {
 interface Prefill {
   readonly index: number;
   readonly sequence: SequenceTokens;
-}
-
-/** How many leading tokens `a` and `b` share. */
-function sharedPrefix(a: readonly number[], b: readonly number[]): number {
-  const most = Math.min(a.length, b.length);
-  let n = 0;
-  while (n < most && a[n] === b[n]) n++;
-  return n;
 }
 
 /**
@@ -70,12 +62,9 @@ export function slotSourceOver(
   decoder: SlotDecoder,
   options: SlotSourceOptions = {},
 ): ModelTokenSource {
-  const eosTokenId = configNumber(model.config, 'eos_token_id');
-  const contextLength = configNumber(model.config, 'n_positions', 'max_position_embeddings');
+  const { eosTokenId, contextLength, prefillTokenBudget, attentionBudget } = sourceSettings(model, options);
   const heads = configNumber(model.config, 'n_head', 'num_attention_heads') ?? 1;
   const width = configNumber(model.config, 'n_embd', 'hidden_size') ?? heads;
-  const prefillTokenBudget = options.prefillTokenBudget ?? 8192;
-  const attentionBudget = options.attentionBudget ?? 2 ** 23;
   const cache = new SlotCache(decoder.layers, heads, width / heads);
   const entries = new Map<RequestId, Live>();
   const counts = { forwards: 0, prefills: 0, recomputes: 0, prefillTokens: 0, decodeTokens: 0, gathers: 0, aheadTokens: 0, reusedTokens: 0 };
@@ -229,9 +218,7 @@ export function slotSourceOver(
       entries.delete(requestId);
       drop(live);
     },
-    encode: (text) => tokenizer.encode(text, { add_special_tokens: false }),
-    // NOTE: transformers.js throws on an empty list; the empty text is the answer.
-    decode: (tokens) => (tokens.length === 0 ? '' : tokenizer.decode([...tokens], { skip_special_tokens: false })),
+    ...tokenizerText(tokenizer),
     stats: () => ({ ...counts }),
     dispose: async () => {
       entries.clear();

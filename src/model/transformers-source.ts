@@ -93,6 +93,25 @@ export function configNumber(config: unknown, ...keys: string[]): number | null 
   return null;
 }
 
+/** What both model sources read of a model's config and of their options. */
+export function sourceSettings(model: PreTrainedModel, options: Pick<TransformersSourceOptions, 'prefillTokenBudget' | 'attentionBudget'>) {
+  return {
+    eosTokenId: configNumber(model.config, 'eos_token_id'),
+    contextLength: configNumber(model.config, 'n_positions', 'max_position_embeddings'),
+    prefillTokenBudget: options.prefillTokenBudget ?? 8192,
+    attentionBudget: options.attentionBudget ?? 2 ** 23,
+  };
+}
+
+/** A model source's `encode` and `decode`, over its transformers.js tokenizer. */
+export function tokenizerText(tokenizer: PreTrainedTokenizer): Required<Pick<TokenSource, 'encode' | 'decode'>> {
+  return {
+    encode: (text) => tokenizer.encode(text, { add_special_tokens: false }),
+    // NOTE: transformers.js throws on an empty list; the empty text is the answer.
+    decode: (tokens) => (tokens.length === 0 ? '' : tokenizer.decode([...tokens], { skip_special_tokens: false })),
+  };
+}
+
 /** A source over an already loaded model and tokenizer. */
 export function sourceOver(
   name: string,
@@ -100,11 +119,8 @@ export function sourceOver(
   tokenizer: PreTrainedTokenizer,
   options: Omit<TransformersSourceOptions, 'model'> = {},
 ): ModelTokenSource {
-  const eosTokenId = configNumber(model.config, 'eos_token_id');
-  const contextLength = configNumber(model.config, 'n_positions', 'max_position_embeddings');
+  const { eosTokenId, contextLength, prefillTokenBudget, attentionBudget } = sourceSettings(model, options);
   const heads = configNumber(model.config, 'n_head', 'num_attention_heads') ?? 12;
-  const prefillTokenBudget = options.prefillTokenBudget ?? 8192;
-  const attentionBudget = options.attentionBudget ?? 2 ** 23;
   const session = (model.sessions as Record<string, { inputNames: string[] }>)['model'];
   // NOTE: without position ids the graph derives positions from the padded index, so rows could not
   // be padded without changing their results: batches then hold rows of one length only.
@@ -193,9 +209,7 @@ export function sourceOver(
       entries.delete(requestId);
       calls.release(requestId);
     },
-    encode: (text) => tokenizer.encode(text, { add_special_tokens: false }),
-    // NOTE: transformers.js throws on an empty list; the empty text is the answer.
-    decode: (tokens) => (tokens.length === 0 ? '' : tokenizer.decode([...tokens], { skip_special_tokens: false })),
+    ...tokenizerText(tokenizer),
     stats: () => ({ ...counts }),
     dispose: async () => {
       entries.clear();

@@ -21,7 +21,6 @@ import { latencyByCacheStatusSpec } from './plots/latency-by-cache-status.ts';
 import { latencyDistributionSpec } from './plots/latency-distribution.ts';
 import { matchLengthSpec } from './plots/match-length.ts';
 import { strategyComparisonSpec } from './plots/strategy-comparison.ts';
-import { withHoverPoints } from './plots/hover-points.ts';
 import type { PlotInput } from './plots/theme.ts';
 import { ttftCdfSpec } from './plots/ttft-cdf.ts';
 import { workerLoadSpec } from './plots/worker-load.ts';
@@ -69,27 +68,27 @@ export interface WrittenPlots {
   readonly svgs: Readonly<Partial<Record<PlotName, string>>>;
 }
 
-/** The vega-lite spec of one plot, its lines with hover points (drawn once for the files and the page). */
+/** The vega-lite spec of one plot (drawn once, for the files and the page). */
 export function plotSpec(name: PlotName, input: PlotInput, fontFamily: string = DEFAULT_FONT_FAMILY): TopLevelSpec {
-  return withHoverPoints(SPECS[name](input, fontFamily)) as TopLevelSpec;
+  return SPECS[name](input, fontFamily);
 }
 
 /** Renders the plots of `input` into `dir` (created if needed) as SVG and PNG. */
 export async function writePlots(dir: string, input: PlotInput, options: PlotOptions = {}): Promise<WrittenPlots> {
   const font = isResolved(options.font) ? options.font : resolvePlotFont(options.font);
   // vega and resvg load only when something is drawn (~0.35 s).
-  const { specToSvg, svgToPng } = await import('./render.ts');
+  const { renderSpec } = await import('./render.ts');
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   const svgs: Partial<Record<PlotName, string>> = {};
 
   for (const name of PLOT_NAMES) {
     if (options.only !== undefined && !options.only.includes(name)) continue;
-    const svg = await specToSvg(plotSpec(name, input, font.family));
+    const { svg, png } = await renderSpec(plotSpec(name, input, font.family), { font, ...(options.scale !== undefined && { scale: options.scale }) });
     const svgPath = join(dir, `${name}.svg`);
     const pngPath = join(dir, `${name}.png`);
     await writeFileAtomic(svgPath, svg);
-    await writeFileAtomic(pngPath, svgToPng(svg, { font, ...(options.scale !== undefined && { scale: options.scale }) }));
+    await writeFileAtomic(pngPath, png);
     svgs[name] = svg;
     files.push(svgPath, pngPath);
   }

@@ -6,6 +6,7 @@ import { Resvg } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { PlotFont } from './fonts.ts';
+import { withHoverPoints } from './plots/hover-points.ts';
 
 export interface RenderOptions {
   readonly font: PlotFont;
@@ -18,9 +19,9 @@ export interface Rendered {
   readonly png: Buffer;
 }
 
-/** The SVG of a vega-lite spec, drawn headless, its geometry to two decimals. */
+/** The SVG of a vega-lite spec, drawn headless, its lines with hover points and its geometry to two decimals. */
 export async function specToSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  const view = new View(parse(compile(withHoverPoints(spec) as TopLevelSpec).spec), { renderer: 'none' });
   try {
     return shortenGeometry(await view.toSVG());
   } finally {
@@ -33,7 +34,7 @@ export async function specToSvg(spec: TopLevelSpec): Promise<string> {
  * strategies holds thousands of marks. A hundredth of a pixel is invisible; the values a reader
  * sees are in the aria-labels, left as they are.
  */
-export function shortenGeometry(svg: string): string {
+function shortenGeometry(svg: string): string {
   return svg.replace(/ (d|transform)="([^"]*)"/g, (_, name: string, value: string) => ` ${name}="${value.replace(/(\d+\.\d\d)\d+/g, '$1')}"`);
 }
 

@@ -76,6 +76,11 @@ export interface RequestLine {
   readonly endReason: string | null;
 }
 
+/** The lines of requests.jsonl's text, parsed, in order. */
+export function* requestLines(jsonl: string): Generator<RequestLine> {
+  for (const text of jsonl.split('\n')) if (text !== '') yield JSON.parse(text) as RequestLine;
+}
+
 export interface RequestsRun {
   readonly strategy: string;
   /** The run's records in submission order (`recorder.records()`); an iterator is read once. */

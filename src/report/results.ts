@@ -27,8 +27,7 @@ import { inSchemaOrder } from './schema-order.ts';
 import { buildTimeline, type Timeline } from './timeline.ts';
 import { DEFAULT_BLOCK_SIZE } from '../cache/hash.ts';
 
-export { RESULTS_VERSION } from './results-schema.ts';
-export type { OfIdeal, Results, ResultsRun, WallRun, WallTimes } from './results-schema.ts';
+export type { Results, ResultsRun } from './results-schema.ts';
 
 export const RESULTS_FILE = 'results.json';
 

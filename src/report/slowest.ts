@@ -2,7 +2,7 @@
 // the routing rule and reason, and that text is what the main thread holds whether the runs ran
 // here or on worker threads (the records stay where they were made).
 
-import type { RequestLine } from './requests-jsonl.ts';
+import { requestLines, type RequestLine } from './requests-jsonl.ts';
 
 /** Requests listed per strategy by default. */
 export const SLOWEST_PER_STRATEGY = 5;
@@ -10,9 +10,7 @@ export const SLOWEST_PER_STRATEGY = 5;
 /** The `count` completed requests of each strategy with the longest e2e, longest first; ties keep submission order. Strategies in first-seen order. */
 export function slowestRequests(jsonl: string, count: number = SLOWEST_PER_STRATEGY): RequestLine[] {
   const byStrategy = new Map<string, RequestLine[]>();
-  for (const text of jsonl.split('\n')) {
-    if (text === '') continue;
-    const line = JSON.parse(text) as RequestLine;
+  for (const line of requestLines(jsonl)) {
     if (line.e2eMs === null) continue;
     let lines = byStrategy.get(line.strategy);
     if (lines === undefined) byStrategy.set(line.strategy, (lines = []));

@@ -57,7 +57,7 @@ export async function runReportHtml(input: RunReportInput, options: RunReportOpt
   const title = `${results.scenario} · seed ${results.seed}`;
   const plots: Figure[] = PLOT_NAMES.map((name) => {
     const svg = input.charts?.[name];
-    return { name, spec: plotSpec(name, results, fontFamily), caption: CAPTIONS[name], ...(svg === undefined ? {} : { svg }) };
+    return { name, caption: CAPTIONS[name], ...(svg === undefined ? { spec: plotSpec(name, results, fontFamily) } : { svg }) };
   });
   const workers: Figure[] = results.runs.map((run) => ({
     name: `workers-${run.strategy}`,

@@ -13,13 +13,14 @@ const TIMES: readonly Column<RequestLine>[] = [
 
 /** The table of `lines` (slowestRequests' order); a row per request. */
 export function slowestTable(lines: readonly RequestLine[]): string {
+  const cells = numericCells(lines, TIMES);
   const rows = lines.map((r, i) => {
     const first = i === 0 || lines[i - 1]!.strategy !== r.strategy ? ' class="first"' : '';
     const worker = r.servedBy !== null && r.servedBy !== r.worker ? `${r.worker ?? '–'} → ${r.servedBy}` : String(r.worker ?? '–');
     const blocks = `<td>${r.cachedBlocks ?? '–'} / ${r.promptBlocks}</td><td>${r.predicted ?? '–'}</td>`;
     return (
       `<tr data-strategy="${escapeHtml(r.strategy)}"${first}><td class="text name">${escapeHtml(r.strategy)}</td><td class="text">${escapeHtml(r.id)}</td>` +
-      `${numericCells(r, lines, TIMES)}<td>${escapeHtml(worker)}</td><td>${r.attempts}</td>${blocks}` +
+      `${cells[i]}<td>${escapeHtml(worker)}</td><td>${r.attempts}</td>${blocks}` +
       `<td class="text rule">${escapeHtml(r.rule ?? '–')}</td><td class="reason">${escapeHtml(r.reason ?? '–')}</td></tr>`
     );
   });

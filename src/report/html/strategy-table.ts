@@ -30,10 +30,11 @@ function latency(run: ResultsRun, value: number): number | null {
 /** The table of `runs`; each row named with its strategy's colour. */
 export function strategyTable(runs: readonly ResultsRun[], switches: readonly StrategySwitch[]): string {
   const colour = new Map(switches.map((s) => [s.strategy, s.color]));
-  const rows = runs.map((run) => {
+  const cells = numericCells(runs, COLUMNS);
+  const rows = runs.map((run, i) => {
     const name = escapeHtml(run.strategy);
     const swatch = `<span class="swatch" style="background:${escapeHtml(colour.get(run.strategy) ?? '#999')}"></span> `;
-    return `<tr data-strategy-row="${name}"><td class="text name">${swatch}${name}</td>${numericCells(run, runs, COLUMNS)}</tr>`;
+    return `<tr data-strategy-row="${name}"><td class="text name">${swatch}${name}</td>${cells[i]}</tr>`;
   });
   const groups = '<tr class="group"><th></th><th colspan="3">requests</th><th colspan="3">hit rate (first admissions)</th><th colspan="2">TTFT ms</th><th colspan="2">e2e ms</th><th colspan="3">workers</th></tr>';
   return `<div class="scroll"><table class="strategies"><thead>${groups}<tr><th class="text">strategy</th>${headingCells(COLUMNS)}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;

@@ -62,14 +62,30 @@ const COLUMNS: readonly Column<SweepReportRow>[] = [
   { heading: 'failed', value: (r) => r.failed, format: count, better: 'lower' },
 ];
 
+export interface SweepReportOptions {
+  readonly fontFamily?: string;
+  /** The charts already drawn, by name (the sweep's SVG files), so that they are not drawn twice. */
+  readonly charts?: Readonly<Partial<Record<'sweep-pareto' | 'sweep-heatmap', string>>>;
+}
+
 /** The page of a sweep. */
-export async function sweepReportHtml(input: SweepReportInput, options: { readonly fontFamily?: string } = {}): Promise<string> {
+export async function sweepReportHtml(input: SweepReportInput, options: SweepReportOptions = {}): Promise<string> {
   const fontFamily = options.fontFamily ?? DEFAULT_FONT_FAMILY;
+  const pareto = options.charts?.['sweep-pareto'];
   const charts: Figure[] = [
-    { name: 'sweep-pareto', spec: sweepParetoSpec(input.plot, fontFamily), caption: 'Each point a configuration; up and to the left is better. No configuration beats a point of the front on both.' },
+    {
+      name: 'sweep-pareto',
+      caption: 'Each point a configuration; up and to the left is better. No configuration beats a point of the front on both.',
+      ...(pareto === undefined ? { spec: sweepParetoSpec(input.plot, fontFamily) } : { svg: pareto }),
+    },
   ];
   if (input.heatmap !== undefined) {
-    charts.push({ name: 'sweep-heatmap', spec: sweepHeatmapSpec({ ...input.plot, ...input.heatmap }, fontFamily), caption: `Each cell a configuration of ${input.heatmap.x} × ${input.heatmap.y}.` });
+    const heatmap = options.charts?.['sweep-heatmap'];
+    charts.push({
+      name: 'sweep-heatmap',
+      caption: `Each cell a configuration of ${input.heatmap.x} × ${input.heatmap.y}.`,
+      ...(heatmap === undefined ? { spec: sweepHeatmapSpec({ ...input.plot, ...input.heatmap }, fontFamily) } : { svg: heatmap }),
+    });
   }
   const sections = [
     section('configuration', 'Settings', settingsList(input.settings)),
@@ -80,10 +96,11 @@ export async function sweepReportHtml(input: SweepReportInput, options: { readon
 }
 
 function sweepTable(input: SweepReportInput): string {
-  const rows = input.rows.map((r) => {
+  const cells = numericCells(input.rows, COLUMNS);
+  const rows = input.rows.map((r, i) => {
     const levels = input.factors.map((f) => `<td class="text">${escapeHtml(r.levels[f] ?? '–')}</td>`).join('');
     const marks = `${r.front ? '◆ ' : ''}${r.best.map((b) => `best: ${b}`).join('; ')}`;
-    return `<tr${r.front ? ' class="front"' : ''}>${levels}${numericCells(r, input.rows, COLUMNS)}<td class="text marks">${escapeHtml(marks)}</td></tr>`;
+    return `<tr${r.front ? ' class="front"' : ''}>${levels}${cells[i]}<td class="text marks">${escapeHtml(marks)}</td></tr>`;
   });
   const factors = input.factors.map((f) => `<th class="text">${escapeHtml(f)}</th>`).join('');
   const groups = `<tr class="group"><th colspan="${input.factors.length}">configuration</th><th colspan="3">hit rate</th><th colspan="4"></th><th colspan="3">requests</th><th></th></tr>`;

@@ -19,17 +19,20 @@ export const ms = (value: number): string => (value === 0 ? '0' : compact(value)
 export { percent };
 export const count = (value: number): string => String(value);
 
-/** The cells of `row` for `columns`, the best of each column (among `rows`) in bold; null prints as –. */
-export function numericCells<Row>(row: Row, rows: readonly Row[], columns: readonly Column<Row>[]): string {
-  return columns
-    .map((c) => {
-      const value = c.value(row);
-      if (value === null) return '<td>–</td>';
-      const best = c.better !== undefined && isBest(value, rows.map(c.value), c.better, c.format);
-      const bar = c.bar === true ? `<span class="bar"><i style="width:${Math.round(Math.min(1, Math.max(0, value)) * 100)}%"></i></span>` : '';
-      return `<td${best ? ' class="best"' : ''}>${escapeHtml(c.format(value))}${bar}</td>`;
-    })
-    .join('');
+/** Each row's cells for `columns`, the best of each column in bold; null prints as –. */
+export function numericCells<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): string[] {
+  const bests = columns.map((c) => (c.better === undefined ? null : bestPrinted(rows.map(c.value), c.better, c.format)));
+  return rows.map((row) =>
+    columns
+      .map((c, i) => {
+        const value = c.value(row);
+        if (value === null) return '<td>–</td>';
+        const printed = c.format(value);
+        const bar = c.bar === true ? `<span class="bar"><i style="width:${Math.round(Math.min(1, Math.max(0, value)) * 100)}%"></i></span>` : '';
+        return `<td${printed === bests[i] ? ' class="best"' : ''}>${escapeHtml(printed)}${bar}</td>`;
+      })
+      .join(''),
+  );
 }
 
 /** The header cells of `columns`. */
@@ -37,10 +40,9 @@ export function headingCells<Row>(columns: readonly Column<Row>[]): string {
   return columns.map((c) => `<th>${escapeHtml(c.heading)}</th>`).join('');
 }
 
-/** Whether `value` is the column's best as printed, and the column is not all one printed value. */
-function isBest(value: number, values: readonly (number | null)[], better: 'higher' | 'lower', format: (v: number) => string): boolean {
+/** The column's best value as printed; null when the column is all one printed value. */
+function bestPrinted(values: readonly (number | null)[], better: 'higher' | 'lower', format: (v: number) => string): string | null {
   const present = values.filter((v): v is number => v !== null);
-  if (new Set(present.map(format)).size < 2) return false;
-  const best = better === 'higher' ? Math.max(...present) : Math.min(...present);
-  return format(value) === format(best);
+  if (new Set(present.map(format)).size < 2) return null;
+  return format(better === 'higher' ? Math.max(...present) : Math.min(...present));
 }
