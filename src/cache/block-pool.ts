@@ -159,11 +159,13 @@ export class BlockPool {
       if (block >= 0) this.touch(block);
       blocks[i] = block;
     }
+    // Every fresh block is taken before any is registered, as vLLM's allocate_slots evicts all it
+    // needs and then caches the full blocks: one removed run, then one stored run, not a pair per block.
     for (let i = 0; i < needed; i++) {
-      if (i < hashes.length && (blocks[i] as number) >= 0) continue;
-      const block = this.takeFresh();
-      blocks[i] = block;
-      if (i < hashes.length) this.register(block, hashes, i);
+      if (i >= hashes.length || (blocks[i] as number) < 0) blocks[i] = this.takeFresh();
+    }
+    for (let i = 0; i < hashes.length; i++) {
+      if ((this.found[i] as number) < 0) this.register(blocks[i] as number, hashes, i);
     }
     this.sequences.set(sequence, { blocks, numTokens, registered: hashes.length });
     this.released.delete(sequence);

@@ -94,16 +94,9 @@ class ReferencePool {
     const reclaimed = reused.filter((b) => this.blocks[b]!.ref === 0).length;
     if (needed - reused.length > this.freeCount() - reclaimed) return null;
     for (const b of reused) this.blocks[b]!.ref++;
-    const blocks: number[] = [];
-    for (let i = 0; i < needed; i++) {
-      if (i < hashes.length && found[i]! >= 0) {
-        blocks.push(found[i]!);
-        continue;
-      }
-      const b = this.take();
-      if (i < hashes.length) this.register(b, hashes, i);
-      blocks.push(b);
-    }
+    // vLLM's order: every fresh block is taken (evicting) before the new full blocks are cached.
+    const blocks = Array.from({ length: needed }, (_, i) => (i < hashes.length && found[i]! >= 0 ? found[i]! : this.take()));
+    for (let i = 0; i < hashes.length; i++) if (found[i]! < 0) this.register(blocks[i]!, hashes, i);
     this.seqs.set(id, { blocks, numTokens, registered: hashes.length });
     const s = this.stats;
     this.stats = {

@@ -213,16 +213,15 @@ describe('BlockPool', () => {
     expect(pool.usage()).toEqual({ capacity: 8, used: 4, free: 4, cached: 4, evictable: 1 });
   });
 
-  it('announces stored runs with their parent and removed blocks in order', () => {
+  it('announces an allocation\'s evicted blocks first, then its stored run with its parent (as vLLM)', () => {
     const pool = makePool(4);
     admit(pool, 1, chain('a', 2));
     pool.release(1);
     admit(pool, 2, [...chain('a', 1), ...chain('b', 3, 1)]);
     expect(pool.takeEvents()).toEqual([
       { type: 'stored', parent: null, hashes: ['a0', 'a1'] },
-      { type: 'stored', parent: 'a0', hashes: ['b1', 'b2'] },
       { type: 'removed', hashes: ['a1'] },
-      { type: 'stored', parent: 'b2', hashes: ['b3'] },
+      { type: 'stored', parent: 'a0', hashes: ['b1', 'b2', 'b3'] },
     ]);
     expect(pool.takeEvents()).toEqual([]);
   });

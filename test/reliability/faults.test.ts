@@ -103,13 +103,16 @@ describe('faults', () => {
   });
 
   it('dropped, duplicated and reordered KV events: routing goes on, nothing is lost, the damage is measured', async () => {
-    const clean = await runWithFaults({ workers: 3, capacity: 24 });
-    const faulty = await runWithFaults({ workers: 3, capacity: 24, kvFaults: { drop: 0.5, duplicate: 0.2, reorderMs: 80 } });
-    expect(faulty.accounting).toMatchObject({ completed: 150, pending: 0, duplicates: 0 });
+    // The cluster's seed draws the faults; one draw may happen to spare every event that matters, so four.
+    const seeds = [0, 1, 2, 3];
+    const mean = (runs: Awaited<ReturnType<typeof runWithFaults>>[], key: 'exact' | 'meanAbsError') => runs.reduce((sum, r) => sum + r.summary.prediction[key], 0) / runs.length;
+    const clean = await Promise.all(seeds.map((seed) => runWithFaults({ workers: 3, capacity: 24, seed })));
+    const faulty = await Promise.all(seeds.map((seed) => runWithFaults({ workers: 3, capacity: 24, seed, kvFaults: { drop: 0.5, duplicate: 0.2, reorderMs: 80 } })));
+    for (const run of faulty) expect(run.accounting).toMatchObject({ completed: 150, pending: 0, duplicates: 0 });
     // Even a clean view misses a little: blocks can be evicted between routing and admission.
-    expect(faulty.summary.prediction.exact).toBeLessThan(clean.summary.prediction.exact);
-    // cache-aware: mean absolute error 0.05 blocks clean, 0.14 with these faults.
-    expect(faulty.summary.prediction.meanAbsError).toBeGreaterThan(2 * clean.summary.prediction.meanAbsError);
+    expect(mean(faulty, 'exact')).toBeLessThan(mean(clean, 'exact'));
+    // cache-aware: mean absolute error about 0.05 blocks clean, 0.75 with these faults (means of the four).
+    expect(mean(faulty, 'meanAbsError')).toBeGreaterThan(2 * mean(clean, 'meanAbsError'));
   });
 
   it('reads fault flags, and names the flag when one cannot be read', () => {
