@@ -4,8 +4,9 @@
 // cache already holds (as a worker's lookup); then every block it brings is kept: its prompt at
 // routing, and every block a worker stores later (generated tokens a next turn can reuse).
 
-import { DEFAULT_BLOCK_SIZE, type BlockHash } from '../cache/hash.ts';
+import { DEFAULT_BLOCK_SIZE } from '../cache/hash.ts';
 import type { Message, RequestId } from '../messages.ts';
+import { DigestSet } from './digest-set.ts';
 import { ratio } from './summary.ts';
 
 /** The ideal prefix reuse, in blocks and in tokens. */
@@ -23,7 +24,7 @@ export interface IdealSummary {
 
 /** Gathers the ideal bound from a cluster's messages (`observe` each, or `attach`). */
 export class IdealReuse {
-  private readonly cached = new Set<BlockHash>();
+  private readonly cached = new DigestSet();
   private readonly counted = new Set<RequestId>();
   private hitBlocks = 0;
   private promptBlocks = 0;
