@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { packageRoot } from '../../package-root.ts';
-import { writeTinyModel } from './build.ts';
 import { paramsHash, resolveTinyParams, type TinyGpt2Params } from './params.ts';
 
 /** The project root (the package's folder, from source or built). */
@@ -52,6 +51,8 @@ async function buildInto(dir: string, params: TinyGpt2Params, force: boolean): P
   await mkdir(parent, { recursive: true });
   const temp = await mkdtemp(join(parent, '.building-'));
   try {
+    // The ONNX builder (protobufjs, ~30 ms to load) only when a model is built: every run imports this module for its paths.
+    const { writeTinyModel } = await import('./build.ts');
     await writeTinyModel(temp, params);
     await chmod(temp, 0o755); // mkdtemp makes it private
     if (force) await moveAside(dir);
