@@ -55,13 +55,19 @@ function newPosition(fill: readonly number[]): [Float32Array[], Float32Array[]] 
   return [[keys], [keys.map((v) => -v)]];
 }
 
+/** A cache with two rows added from one prefill batch: 3 and 5 positions. */
+function twoPrefilledRows() {
+  const cache = new SlotCache(1, HEADS, HEAD_DIM);
+  const batch = makeBatch([3, 5]);
+  const [a, b] = [{ slot: -1 }, { slot: -1 }];
+  cache.add(a, batch, 0);
+  cache.add(b, batch, 1);
+  return { cache, a, b };
+}
+
 describe('SlotCache', () => {
   it("copies a prefill's row into a row of its own: keys transposed, no padding", () => {
-    const cache = new SlotCache(1, HEADS, HEAD_DIM);
-    const batch = makeBatch([3, 5]);
-    const [a, b] = [{ slot: -1 }, { slot: -1 }];
-    cache.add(a, batch, 0);
-    cache.add(b, batch, 1);
+    const { cache, a, b } = twoPrefilledRows();
     expect([a.slot, b.slot, cache.used]).toEqual([0, 1, 2]);
     expect(readRow(cache, a)).toEqual(expectedRow(0, 3));
     expect(readRow(cache, b)).toEqual(expectedRow(1, 5));
@@ -71,11 +77,7 @@ describe('SlotCache', () => {
   });
 
   it('appends a step at each row its own position', () => {
-    const cache = new SlotCache(1, HEADS, HEAD_DIM);
-    const batch = makeBatch([3, 5]);
-    const [a, b] = [{ slot: -1 }, { slot: -1 }];
-    cache.add(a, batch, 0);
-    cache.add(b, batch, 1);
+    const { cache, a, b } = twoPrefilledRows();
     const [keys, values] = newPosition([7, 9]);
     cache.append(0, 0, keys, values);
     cache.append(1, 1, keys, values);
